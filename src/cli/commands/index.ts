@@ -1,0 +1,4 @@
+import type { Command } from '../command';
+
+/** Every `pvpi` subcommand, in the order `pvpi --help` lists them. Add one import and one entry per command. */
+export const commands: Command[] = [];
