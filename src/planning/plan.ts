@@ -141,7 +141,7 @@ export function createPlan(init: {
     prescription: { doseGy: init.prescriptionGy ?? DEFAULT_PRESCRIPTION_GY, targetLabel: 'Lesion' },
     source: {
       modelId: init.source?.modelId ?? '6711',
-      airKermaStrengthU: init.source?.airKermaStrengthU ?? 0.6,
+      airKermaStrengthU: init.source?.airKermaStrengthU ?? 0.8,
       calibrationDateTime: init.source?.calibrationDateTime ?? init.nowDateTime,
     },
     implantDateTime: init.nowDateTime,
