@@ -1,0 +1,149 @@
+/**
+ * @pvpi/mode-pvpi: the OHIF mode "Vertebroplasty + I-125 seed planning", served at /pvpi?StudyInstanceUIDs=….
+ *
+ * Default export follows OHIF 3.13's mode shape `{ id, modeFactory, extensionDependencies, customizations }`;
+ * OHIF calls `modeFactory({ modeConfiguration })` once at start-up and uses the returned mode instance.
+ */
+import { PANEL_IDS } from '../../../extensions/pvpi-planning/src/id';
+import { pvpiExtensionSpecifier } from './extensionSpecifiers';
+import { DISPLAY_NAME, MODE_ID, ROUTE_NAME } from './id';
+import { initToolGroups } from './initToolGroups';
+
+/** Module ids of OHIF's built-in extensions we compose (all present in @ohif/app 3.13). */
+const ohif = {
+  layout: '@ohif/extension-default.layoutTemplateModule.viewerLayout',
+  seriesList: '@ohif/extension-default.panelModule.seriesList',
+  stackSopClassHandler: '@ohif/extension-default.sopClassHandlerModule.stack',
+  cornerstoneViewport: '@ohif/extension-cornerstone.viewportModule.cornerstone',
+  segmentationPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentation',
+  segSopClassHandler: '@ohif/extension-cornerstone-dicom-seg.sopClassHandlerModule.dicom-seg',
+  segViewport: '@ohif/extension-cornerstone-dicom-seg.viewportModule.dicom-seg',
+} as const;
+
+/**
+ * Hanging protocol: OHIF's 'default' (one stack viewport). The 'mpr' protocol (axial/sagittal/coronal) can be
+ * chosen from the Layout button; a spine-specific MPR protocol comes with the planning tools.
+ */
+export const HANGING_PROTOCOL = 'default';
+
+/** Extensions this mode needs; keys are what OHIF imports (built-in names, or our bundle's URL). */
+export function extensionDependencies(): Record<string, string> {
+  return {
+    '@ohif/extension-default': '^3.0.0',
+    '@ohif/extension-cornerstone': '^3.0.0',
+    '@ohif/extension-cornerstone-dicom-seg': '^3.0.0',
+    [pvpiExtensionSpecifier()]: '^0.1.0',
+  };
+}
+
+interface Services {
+  measurementService?: { clearMeasurements(): void };
+  toolbarService?: { register(buttons: unknown[]): void; updateSection(key: string, buttonIds: unknown): void };
+  toolGroupService?: Parameters<typeof initToolGroups>[0]['toolGroupService'] & { destroy(): void };
+  customizationService?: { getCustomization(id: string): unknown };
+  syncGroupService?: { destroy(): void };
+  segmentationService?: { destroy(): void };
+  cornerstoneViewportService?: { destroy(): void };
+  uiDialogService?: { hideAll?(): void };
+  uiModalService?: { hide(): void };
+}
+
+interface ModeContext {
+  servicesManager: { services: Services };
+  extensionManager: { getModuleEntry(id: string): unknown };
+  commandsManager: unknown;
+}
+
+function toArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Registers the toolbar from the mode's resolved `toolbarButtons` / `toolbarSections` customizations. */
+function registerToolbar({ toolbarService, customizationService }: Services): void {
+  if (!toolbarService || !customizationService) return;
+  toolbarService.register(toArray(customizationService.getCustomization('toolbarButtons')));
+  const sections = Object.assign({}, ...toArray(customizationService.getCustomization('toolbarSections'))) as Record<string, unknown>;
+  for (const [key, buttonIds] of Object.entries(sections)) toolbarService.updateSection(key, buttonIds);
+}
+
+/** The mode instance OHIF routes to. */
+export function createModeInstance() {
+  return {
+    id: MODE_ID,
+    routeName: ROUTE_NAME,
+    displayName: DISPLAY_NAME,
+
+    // Toolbar composition, seeded by OHIF's mode route into the mode customization scope on enter (3.13):
+    // the cornerstone extension's button definitions and layout, with our primary section.
+    toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }],
+    toolbarSections: [
+      { $reference: 'cornerstone.toolbarSections' },
+      { primary: ['WindowLevel', 'Pan', 'Zoom', 'TrackballRotate', 'Capture', 'Layout', 'Crosshairs', 'MeasurementTools', 'MoreTools'] },
+    ],
+
+    onModeEnter({ servicesManager, extensionManager }: ModeContext): void {
+      const services = servicesManager.services;
+      services.measurementService?.clearMeasurements();
+      if (services.toolGroupService) initToolGroups({ extensionManager, toolGroupService: services.toolGroupService });
+      registerToolbar(services);
+    },
+
+    onModeExit({ servicesManager }: ModeContext): void {
+      const s = servicesManager.services;
+      s.uiDialogService?.hideAll?.();
+      s.uiModalService?.hide();
+      s.toolGroupService?.destroy();
+      s.syncGroupService?.destroy();
+      s.segmentationService?.destroy();
+      s.cornerstoneViewportService?.destroy();
+    },
+
+    validationTags: { study: [], series: [] },
+
+    /** Valid for studies with a CT series (the planning needs CT Hounsfield units). */
+    isValidMode({ modalities }: { modalities: string }) {
+      const list = (modalities ?? '').split('\\');
+      const valid = list.includes('CT');
+      return { valid, description: valid ? 'CT study' : 'Vertebroplasty + seed planning needs a CT series' };
+    },
+
+    routes: [
+      {
+        path: ROUTE_NAME,
+        layoutTemplate: () => ({
+          id: ohif.layout,
+          props: {
+            leftPanels: [ohif.seriesList],
+            leftPanelResizable: true,
+            rightPanels: [PANEL_IDS.planning, ohif.segmentationPanel],
+            rightPanelClosed: false,
+            rightPanelResizable: true,
+            viewports: [
+              { namespace: ohif.cornerstoneViewport, displaySetsToDisplay: [ohif.stackSopClassHandler] },
+              { namespace: ohif.segViewport, displaySetsToDisplay: [ohif.segSopClassHandler] },
+            ],
+          },
+        }),
+      },
+    ],
+
+    extensions: extensionDependencies(),
+    hangingProtocol: HANGING_PROTOCOL,
+    sopClassHandlers: [ohif.segSopClassHandler, ohif.stackSopClassHandler],
+  };
+}
+
+/** The mode instance type. */
+export type PvpiModeInstance = ReturnType<typeof createModeInstance>;
+
+const mode = {
+  id: MODE_ID,
+  /** Builds the instance; `modeConfiguration` (app-config `modesConfiguration[id]`) overrides top-level keys. */
+  modeFactory({ modeConfiguration }: { modeConfiguration?: Partial<PvpiModeInstance> } = {}): PvpiModeInstance {
+    return { ...createModeInstance(), ...(modeConfiguration ?? {}) };
+  },
+  extensionDependencies: extensionDependencies(),
+};
+
+export default mode;
