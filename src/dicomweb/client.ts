@@ -502,6 +502,7 @@ export class DicomwebClient {
       if (spec.contentType !== undefined) headers['Content-Type'] = spec.contentType;
       const init: FetchInit = { method: spec.method, headers, signal: controller.signal };
       if (spec.body !== undefined) init.body = spec.body;
+      if (controller.signal.aborted) throw new Error('aborted before sending');
       const response = await this.fetchFn(url, init);
       gotResponse = true;
       const body = new Uint8Array(await response.arrayBuffer());
