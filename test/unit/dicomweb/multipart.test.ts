@@ -9,7 +9,7 @@ import {
 } from '../../../src/dicomweb/multipart';
 
 const enc = new TextEncoder();
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const latin1 = (s: string): Uint8Array<ArrayBuffer> => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const text = (b: Uint8Array): string => String.fromCharCode(...b);
 
 describe('parseContentType (RFC 7231 §3.1.1.1)', () => {
