@@ -1,0 +1,114 @@
+/**
+ * End-to-end: the real OHIF viewer (@ohif/app dist) in headless Chromium opens the phantom study in our mode.
+ * Asserts the mode route loaded, our planning panel is present and reads the host's services (study in view),
+ * and the viewport canvas shows a CT slice (greyscale, not uniform, with air, soft-tissue and bone grey levels).
+ * Saves test-results/e2e-viewer.png. The stack (Orthanc, viewer server) runs in a child process: support/stack.mjs.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pixelStats, type PixelStats } from './support/pixelStats';
+import { startStack, type RunningStack } from './support/stackProcess';
+
+jest.setTimeout(180_000);
+
+const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let stack: RunningStack | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({ timeoutMs: 150_000 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The "investigational use only" banner (app-config: once per session) and OHIF's first-visit tours are
+  // acknowledged up front, as a user who already confirmed them.
+  await page.addInitScript(() => {
+    sessionStorage.setItem('investigationalUseDialog', 'hidden');
+    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Pixels of the first Cornerstone viewport canvas, downsampled to at most 256 px on a side. */
+async function viewportPixels(p: Page): Promise<{ width: number; height: number; rgba: number[] } | null> {
+  return p.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.cornerstone-viewport-element canvas, canvas.cornerstone-canvas');
+    if (!canvas || canvas.width < 16 || canvas.height < 16) return null;
+    const scale = Math.min(1, 256 / Math.max(canvas.width, canvas.height));
+    const width = Math.max(1, Math.round(canvas.width * scale));
+    const height = Math.max(1, Math.round(canvas.height * scale));
+    const scratch = document.createElement('canvas');
+    scratch.width = width;
+    scratch.height = height;
+    const ctx = scratch.getContext('2d');
+    if (!ctx) return null;
+    ctx.drawImage(canvas, 0, 0, width, height);
+    return { width, height, rgba: Array.from(ctx.getImageData(0, 0, width, height).data) };
+  });
+}
+
+/** A rendered CT slice: greyscale, textured, with dark (air), mid-grey (soft tissue) and some bright (bone) pixels. */
+function looksLikeCt(s: PixelStats): boolean {
+  return s.greyFraction > 0.95 && s.std > 25 && s.darkFraction > 0.05 && s.midFraction > 0.05 && s.brightFraction > 0.002;
+}
+
+test('the phantom opens in our mode with the planning panel and a rendered CT slice', async () => {
+  if (!stack) throw new Error('stack not started');
+  const studyUrl = `${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${stack.studyInstanceUID}`;
+  await page.goto(studyUrl, { waitUntil: 'domcontentloaded' });
+
+  // Our mode's route, and our panel (only our mode lists it) with its title.
+  const panel = page.locator('[data-testid="pvpi-planning-panel"]');
+  await panel.waitFor({ state: 'visible', timeout: 60_000 });
+  expect(new URL(page.url()).pathname).toBe('/pvpi');
+  expect(new URL(page.url()).searchParams.get('StudyInstanceUIDs')).toBe(stack.studyInstanceUID);
+  await expect(panel.locator('h2').textContent()).resolves.toBe('PVPI planning');
+  for (const section of ['Segmentation', 'Needles', 'Seeds', 'Dose']) {
+    await expect(panel.locator(`section[aria-label="${section}"] h3`).textContent()).resolves.toBe(section);
+  }
+  // The panel follows the host's viewport grid: the study in view is the one we asked for.
+  await page.locator('[data-pvpi="study-uid"]').first().waitFor({ timeout: 60_000 });
+  await expect(page.locator('[data-pvpi="study-uid"]').first().getAttribute('title')).resolves.toBe(stack.studyInstanceUID);
+
+  // The viewport renders the CT (poll: images stream in over DICOMweb).
+  let stats: PixelStats | undefined;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const pixels = await viewportPixels(page);
+    if (pixels) {
+      stats = pixelStats(pixels.rgba);
+      if (looksLikeCt(stats)) break;
+    }
+    await page.waitForTimeout(1000);
+  }
+  await page.waitForTimeout(500);
+  mkdirSync(resultsDir, { recursive: true });
+  await page.screenshot({ path: path.join(resultsDir, 'e2e-viewer.png') });
+
+  expect(stats).toBeDefined();
+  if (!stats) return;
+  expect(stats.greyFraction).toBeGreaterThan(0.95); // greyscale CT rendering
+  expect(stats.std).toBeGreaterThan(25); // not a uniform canvas
+  expect(stats.darkFraction).toBeGreaterThan(0.05); // air / background
+  expect(stats.midFraction).toBeGreaterThan(0.05); // soft tissue grey levels
+  expect(stats.brightFraction).toBeGreaterThan(0.002); // bone
+  // None of our bundles threw in the page.
+  expect(pageErrors.filter((m) => /pvpi/i.test(m))).toEqual([]);
+});
