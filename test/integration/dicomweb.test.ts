@@ -158,6 +158,17 @@ describe('errors a user can act on', () => {
     );
   });
 
+  it('Orthanc missing and not installable (not root): one-line error telling what to install or DICOMWEB_URL', async () => {
+    // As root we drop to "nobody" so that no apt-get install is attempted.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const res = await callOrthancScript('ensureOrthancInstalled', [], { env: { ORTHANC_BIN: '/nonexistent/sbin/Orthanc' }, ...asNobody });
+    expect(res.error).toBe(
+      'Orthanc is not installed (/nonexistent/sbin/Orthanc missing) and cannot be installed automatically without root: ' +
+        'install the Debian packages "orthanc orthanc-dicomweb", or set DICOMWEB_URL to an existing DICOMweb server',
+    );
+    expect(res).toMatchObject({ name: 'OrthancSetupError', userFacing: true });
+  });
+
   it('stops cleanly and keeps its data: after a restart on the same folder the study is already present', async () => {
     const dataDir = path.join(workDir, 'restart');
     const first = await startTestOrthanc({ dataDir, keepData: true });

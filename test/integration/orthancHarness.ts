@@ -79,8 +79,17 @@ function stopChild(child: ChildProcess): Promise<void> {
 export type ScriptCallOutcome<T> = { result: T; error?: undefined } | { error: string; name: string; userFacing: boolean; result?: undefined };
 
 /** Call `fn(...args)` of scripts/lib/orthanc.mjs in a fresh Node process (as npm start would). */
-export async function callOrthancScript<T>(fn: string, args: readonly unknown[]): Promise<ScriptCallOutcome<T>> {
-  const child = spawn(process.execPath, [RUNNER, 'call', fn, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function callOrthancScript<T>(
+  fn: string,
+  args: readonly unknown[],
+  options: { env?: Record<string, string>; uid?: number; gid?: number } = {},
+): Promise<ScriptCallOutcome<T>> {
+  const child = spawn(process.execPath, [RUNNER, 'call', fn, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
