@@ -39,10 +39,8 @@ export default (_env, argv) => {
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
-      alias: {
-        // The planning core (pure TypeScript, no DOM/OHIF) is shared by the CLI, the extension and the worker.
-        '@pvpi/core': path.join(root, 'src'),
-      },
+      // The planning core (src/) is imported with relative paths, which also resolve in an OHIF source build
+      // that links these packages (webpack follows the symlink to this repository).
     },
     externals: [
       ({ request }, callback) => {

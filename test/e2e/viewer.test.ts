@@ -46,21 +46,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Pixels of the first Cornerstone viewport canvas, downsampled to at most 256 px on a side. */
-async function viewportPixels(p: Page): Promise<{ width: number; height: number; rgba: number[] } | null> {
+/** Pixels of every Cornerstone viewport canvas (MPR: axial, sagittal, coronal), each downsampled to ≤256 px. */
+async function viewportPixels(p: Page): Promise<Array<{ width: number; height: number; rgba: number[] }>> {
   return p.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('.cornerstone-viewport-element canvas, canvas.cornerstone-canvas');
-    if (!canvas || canvas.width < 16 || canvas.height < 16) return null;
-    const scale = Math.min(1, 256 / Math.max(canvas.width, canvas.height));
-    const width = Math.max(1, Math.round(canvas.width * scale));
-    const height = Math.max(1, Math.round(canvas.height * scale));
-    const scratch = document.createElement('canvas');
-    scratch.width = width;
-    scratch.height = height;
-    const ctx = scratch.getContext('2d');
-    if (!ctx) return null;
-    ctx.drawImage(canvas, 0, 0, width, height);
-    return { width, height, rgba: Array.from(ctx.getImageData(0, 0, width, height).data) };
+    const canvases = Array.from(document.querySelectorAll<HTMLCanvasElement>('.cornerstone-viewport-element canvas, canvas.cornerstone-canvas'));
+    const unique = Array.from(new Set(canvases)).filter((c) => c.width >= 16 && c.height >= 16);
+    return unique.map((canvas) => {
+      const scale = Math.min(1, 256 / Math.max(canvas.width, canvas.height));
+      const width = Math.max(1, Math.round(canvas.width * scale));
+      const height = Math.max(1, Math.round(canvas.height * scale));
+      const scratch = document.createElement('canvas');
+      scratch.width = width;
+      scratch.height = height;
+      const ctx = scratch.getContext('2d');
+      if (!ctx) return { width: 0, height: 0, rgba: [] };
+      ctx.drawImage(canvas, 0, 0, width, height);
+      return { width, height, rgba: Array.from(ctx.getImageData(0, 0, width, height).data) };
+    });
   });
 }
 
@@ -87,15 +89,17 @@ test('the phantom opens in our mode with the planning panel and a rendered CT sl
   await page.locator('[data-pvpi="study-uid"]').first().waitFor({ timeout: 60_000 });
   await expect(page.locator('[data-pvpi="study-uid"]').first().getAttribute('title')).resolves.toBe(stack.studyInstanceUID);
 
-  // The viewport renders the CT (poll: images stream in over DICOMweb).
+  // The viewports render the CT (poll: images stream in over DICOMweb). The first viewport (axial) must look
+  // like a CT slice; every other viewport (the MPR reformats) must be greyscale and not uniform.
   let stats: PixelStats | undefined;
+  let others: PixelStats[] = [];
+  const rendered = (o: PixelStats) => o.greyFraction > 0.95 && o.std > 25;
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const pixels = await viewportPixels(page);
-    if (pixels) {
-      stats = pixelStats(pixels.rgba);
-      if (looksLikeCt(stats)) break;
-    }
+    const all = (await viewportPixels(page)).map((v) => pixelStats(v.rgba));
+    stats = all[0];
+    others = all.slice(1);
+    if (stats && looksLikeCt(stats) && others.every(rendered)) break;
     await page.waitForTimeout(1000);
   }
   await page.waitForTimeout(500);
@@ -109,6 +113,10 @@ test('the phantom opens in our mode with the planning panel and a rendered CT sl
   expect(stats.darkFraction).toBeGreaterThan(0.05); // air / background
   expect(stats.midFraction).toBeGreaterThan(0.05); // soft tissue grey levels
   expect(stats.brightFraction).toBeGreaterThan(0.002); // bone
+  for (const o of others) {
+    expect(o.greyFraction).toBeGreaterThan(0.95);
+    expect(o.std).toBeGreaterThan(25);
+  }
   // None of our bundles threw in the page.
   expect(pageErrors.filter((m) => /pvpi/i.test(m))).toEqual([]);
 });

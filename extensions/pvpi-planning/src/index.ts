@@ -3,7 +3,7 @@
  *
  * Loaded by OHIF either at runtime as an ES module (URL in app-config `extensions`, default export = this
  * object) or compiled into an OHIF source build (pluginConfig.json). Planning maths lives in the repository's
- * core (`src/`, imported as `@pvpi/core/...`), never here: this package only adapts it to OHIF.
+ * core (`src/` at the repository root, imported by relative path), never here: this package only adapts it to OHIF.
  *
  * Layout (grows with later issues):
  *   host/      adapters to the host viewer: OHIF managers, Cornerstone globals, React bridge

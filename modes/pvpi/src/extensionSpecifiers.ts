@@ -1,4 +1,4 @@
-import { EXTENSION_ID } from '../../../extensions/pvpi-planning/src/id';
+import { EXTENSION_ID } from '@pvpi/extension-pvpi-planning/src/id';
 
 /**
  * Set to `true` by our webpack build (DefinePlugin) for the runtime ES-module bundle; undefined when OHIF's own

@@ -4,7 +4,7 @@
  * Default export follows OHIF 3.13's mode shape `{ id, modeFactory, extensionDependencies, customizations }`;
  * OHIF calls `modeFactory({ modeConfiguration })` once at start-up and uses the returned mode instance.
  */
-import { PANEL_IDS } from '../../../extensions/pvpi-planning/src/id';
+import { PANEL_IDS } from '@pvpi/extension-pvpi-planning/src/id';
 import { pvpiExtensionSpecifier } from './extensionSpecifiers';
 import { DISPLAY_NAME, MODE_ID, ROUTE_NAME } from './id';
 import { initToolGroups } from './initToolGroups';
@@ -21,10 +21,12 @@ const ohif = {
 } as const;
 
 /**
- * Hanging protocol: OHIF's 'default' (one stack viewport). The 'mpr' protocol (axial/sagittal/coronal) can be
- * chosen from the Layout button; a spine-specific MPR protocol comes with the planning tools.
+ * Hanging protocol: OHIF's 'mpr' (axial, sagittal, coronal reformats of the CT volume side by side): the sagittal
+ * view is where a spine is read and needles are planned. Needs a reconstructable series (a regular CT is);
+ * `?hangingprotocolId=default` in the URL gives the single stack viewport instead. A spine-specific protocol
+ * (e.g. with an oblique bull's-eye viewport) can replace it when the planning tools arrive.
  */
-export const HANGING_PROTOCOL = 'default';
+export const HANGING_PROTOCOL = 'mpr';
 
 /** Extensions this mode needs; keys are what OHIF imports (built-in names, or our bundle's URL). */
 export function extensionDependencies(): Record<string, string> {

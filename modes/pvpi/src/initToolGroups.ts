@@ -1,4 +1,4 @@
-import { TOOL_GROUP_IDS } from '../../../extensions/pvpi-planning/src/id';
+import { TOOL_GROUP_IDS } from '@pvpi/extension-pvpi-planning/src/id';
 
 /** The parts of OHIF's cornerstone utility module (`@ohif/extension-cornerstone.utilityModule.tools`) we use. */
 interface CornerstoneToolsUtility {
