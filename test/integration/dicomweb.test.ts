@@ -187,4 +187,35 @@ describe('errors a user can act on', () => {
       await again.stop();
     }
   });
+
+  it('Orthanc killed mid-save: typed retryable error listing what earlier batches stored; retry after restart succeeds', async () => {
+    const dataDir = path.join(workDir, 'killed');
+    const victim = await startTestOrthanc({ dataDir, keepData: true });
+    const instances = fixtures.instances.slice(0, 6).map((i) => i.bytes);
+    const victimClient = new DicomwebClient({ url: victim.dicomwebUrl, timeoutMs: 20_000 });
+    let killed = false;
+    const err = await rejectionOf(
+      victimClient.storeInstancesInBatches(instances, {
+        maxBatchCount: 2,
+        onProgress: () => {
+          if (!killed) process.kill(victim.pid!, 'SIGKILL'); // after the first request was answered
+          killed = true;
+        },
+      }),
+    );
+    expect(['unreachable', 'connection-lost']).toContain(err.kind);
+    expect(err.retryable).toBe(true);
+    expect(err.store?.stored.length).toBe(2);
+    expect(err.message).toContain('after 2 instance(s) stored by earlier requests');
+    expect(err.message).not.toMatch(/\n/);
+    await victim.stop();
+
+    const restarted = await startTestOrthanc({ dataDir });
+    try {
+      const retry = await new DicomwebClient({ url: restarted.dicomwebUrl }).storeInstancesInBatches(instances, { maxBatchCount: 2 });
+      expect(retry.stored.map((s) => s.sopInstanceUID)).toEqual(fixtures.instances.slice(0, 6).map((i) => i.sopInstanceUID));
+    } finally {
+      await restarted.stop();
+    }
+  });
 });
