@@ -89,7 +89,7 @@ async function sendFile(req, res, file, { cache }) {
     'content-type': mimeOf(file),
     'content-length': String(info.size),
     'cache-control': cache,
-    // The dist's own serve.json sets these so SharedArrayBuffer (used by some codecs) is available.
+    // Cross-origin isolation, so SharedArrayBuffer is available to Cornerstone's loaders (everything is same-origin).
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
     'cross-origin-resource-policy': 'same-origin',
