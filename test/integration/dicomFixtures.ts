@@ -1,6 +1,6 @@
 /**
  * DICOM test data for the integration tests: the real phantom (`pvpi phantom --out DIR`) when that
- * command is built (or PVPI_PHANTOM_DIR points at an already generated one), else a small synthetic CT
+ * command is built (PVPI_PHANTOM_DIR, else .data/phantom, else generated in a temp folder), else a small synthetic CT
  * written here with dcmjs. Also reads back what was sent, as the independent reference for the server's answers.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,6 +52,12 @@ export function prepareFixtures(workDir: string): FixtureSet {
   const preset = process.env['PVPI_PHANTOM_DIR'];
   if (preset !== undefined && preset !== '' && fs.existsSync(preset)) {
     return { dir: preset, source: 'phantom', instances: readInstances(preset) };
+  }
+  // The phantom `npm start` / `npm test` generate once (scripts/lib/phantom.mjs).
+  const shared = path.join(REPO_ROOT, '.data', 'phantom');
+  if (fs.existsSync(PHANTOM_COMMAND) && fs.existsSync(path.join(shared, 'phantom.json'))) {
+    const instances = readInstances(shared);
+    if (instances.length > 0) return { dir: shared, source: 'phantom', instances };
   }
   if (fs.existsSync(PHANTOM_COMMAND)) {
     const out = path.join(workDir, 'phantom');
