@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { phantomCommand } from './phantom';
 
 /** Every `pvpi` subcommand, in the order `pvpi --help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [];
+export const commands: Command[] = [phantomCommand];

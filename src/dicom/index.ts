@@ -1,0 +1,6 @@
+/** DICOM I/O of the planning core (pure; file-system helpers live in ctSeriesNode.ts). */
+export * from './dataset';
+export * from './uid';
+export * from './codes';
+export * from './ctSeries';
+export * from './seg';
