@@ -11,6 +11,8 @@ export interface PixelStats {
   brightFraction: number;
   /** Fraction of pixels whose R, G, B differ by at most 8 (greyscale rendering). */
   greyFraction: number;
+  /** 99.9th percentile of luminance: the brightest structures (bone), robust to a few stray pixels. */
+  p999: number;
 }
 
 /** Computes PixelStats over RGBA bytes (as from CanvasRenderingContext2D.getImageData). */
@@ -22,11 +24,13 @@ export function pixelStats(rgba: ArrayLike<number>): PixelStats {
   let mid = 0;
   let bright = 0;
   let grey = 0;
+  const histogram = new Uint32Array(256);
   for (let i = 0; i < count; i++) {
     const r = rgba[4 * i];
     const g = rgba[4 * i + 1];
     const b = rgba[4 * i + 2];
     const y = 0.299 * r + 0.587 * g + 0.114 * b;
+    histogram[Math.min(255, Math.round(y))]++;
     sum += y;
     sumSq += y * y;
     if (y < 16) dark++;
@@ -35,6 +39,14 @@ export function pixelStats(rgba: ArrayLike<number>): PixelStats {
     if (Math.max(r, g, b) - Math.min(r, g, b) <= 8) grey++;
   }
   const mean = count ? sum / count : 0;
+  let p999 = 0;
+  for (let v = 255, above = 0; v >= 0; v--) {
+    above += histogram[v];
+    if (above > count * 0.001) {
+      p999 = v;
+      break;
+    }
+  }
   const std = count ? Math.sqrt(Math.max(0, sumSq / count - mean * mean)) : 0;
   return {
     count,
@@ -44,5 +56,6 @@ export function pixelStats(rgba: ArrayLike<number>): PixelStats {
     midFraction: count ? mid / count : 0,
     brightFraction: count ? bright / count : 0,
     greyFraction: count ? grey / count : 0,
+    p999,
   };
 }
