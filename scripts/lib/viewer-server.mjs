@@ -112,6 +112,8 @@ function proxy(req, res, upstreamBase, log) {
     if (!HOP_BY_HOP.has(name)) headers[name] = value;
   }
   headers.host = target.host;
+  // RFC 7239: the DICOMweb plugin then writes BulkDataURI/RetrieveURL links on the viewer's origin, not Orthanc's.
+  if (req.headers.host && !headers.forwarded) headers.forwarded = `host=${req.headers.host};proto=http`;
   const client = target.protocol === 'https:' ? https : http;
   const upstream = client.request(target, { method: req.method, headers }, (up) => {
     const out = {};
