@@ -3,18 +3,21 @@
  *
  * Pipeline (all in the anatomical working frame x → left, y → posterior, z → superior, see
  * anatomicalFrame.ts), documented with its parameters and measured accuracy in docs/segmentation.md:
- *  1. crop a box around the point and smooth in-plane (box mean ≈ 1 mm) against CT noise;
- *  2. bone mask = smoothed HU ≥ boneThresholdHU (between disc ≈ 80 HU and cancellous bone ≥ 150 HU);
+ *  1. crop a box around the point; in-plane 3×3 median (noise, without spreading dense cortex into
+ *     the neighbouring voxels) for the bone mask, in-plane box mean ≈ 1 mm for HU statistics (lesion);
+ *  2. bone mask = median HU ≥ boneThresholdHU (150: above disc ≈ 80 HU, at the low end of normal cancellous bone);
  *  3. the body's extent along z: slices where the (closed, hole-filled) bone cross-section covers the
  *     point's column; the slab of the vertebra runs from mid-disc below to mid-disc above;
  *  4. region growing: 6-connected bone from the point inside the slab, after an in-plane opening that
  *     cuts thin leaks (ribs, facet contacts), followed by a geodesic reconstruction of the vertebra's own details;
  *  5. 3-D hole filling: cavities enclosed by bone (low-density cancellous bone, a lytic lesion) join the
  *     vertebra, while the canal, open towards the neighbouring levels, does not;
- *  6. spinal canal = per slice the enclosed 2-D hole behind the body (the vertebral foramen); where the
- *     ring is open (foramina, disc level) the nearest closed slice's lumen is carried over, minus bone;
+ *  6. spinal canal: in each slice where the ring is closed, the enclosed 2-D hole behind the body (the
+ *     vertebral foramen); the lumen enclosed in all those slices (the narrowest bony foramen) is carried
+ *     across the whole slab, disc levels included, minus bone;
  *  7. split: body = bone anterior to the canal; pedicles = bone lateral to the canal, within the body's width,
- *     between the endplates, from the body back to 3/4 of the canal depth, bridging to the body in the slice;
+ *     between the endplates, from the body back to 4/5 of the canal depth, bridging to the body in the slice,
+ *     plus the root where the body's outline bulges postero-laterally in the pedicle slices;
  *     the rest = posterior elements;
  *  8. lesion = lytic (or blastic) HU range inside the body (lesion.ts).
  */
@@ -26,14 +29,18 @@ import { SegmentationError, formatPointMm } from './errors';
 import type { LesionOptions } from './lesion';
 import { detectLesion } from './lesion';
 import type { Dims } from './morphology';
-import { boxMeanXY, closeBox, connectedFrom, dilateBox, fillHoles2D, fillHoles3D, openBox, sliceHoles, thresholdMask } from './morphology';
+import { boxMeanXY, closeBox, median3x3XY, connectedFrom, dilateBox, fillHoles2D, fillHoles3D, openBox, sliceHoles, thresholdMask } from './morphology';
 import type { SegmentKey, SegmentLabel } from './segments';
 import { LABEL_VALUES, SEGMENT_LABELS, SEGMENT_ORDER } from './segments';
 
 export interface VertebraSegmentationOptions {
-  /** Bone threshold on the smoothed image in HU (default 120: above disc ≈ 80 HU, below cancellous bone ≈ 150–300 HU). */
+  /**
+   * Bone threshold in HU on the in-plane median-filtered image (default 150: well above disc ≈ 80 HU and
+   * muscle ≈ 50 HU, at the low end of normal cancellous bone 150–300 HU; lower-density cancellous bone inside
+   * an intact cortex is recovered by the 3-D hole filling).
+   */
   boneThresholdHU?: number;
-  /** Radius of the in-plane box mean in mm (default 1 → a 3×3 window at 1 mm pixels). */
+  /** Radius of the in-plane box mean used for HU statistics (seed HU, lesion) in mm (default 1 → 3×3 at 1 mm pixels). */
   smoothingRadiusMm?: number;
   /** Half-sizes of the working box around the point, in mm. */
   roiMm?: { lateral?: number; anterior?: number; posterior?: number; craniocaudal?: number };
@@ -45,7 +52,7 @@ export interface VertebraSegmentationOptions {
   maxDiscHeightMm?: number;
   /**
    * Where the pedicle ends posteriorly, as a fraction of the canal depth measured from the body's posterior
-   * wall (default 0.75: the pedicle–lamina junction at the postero-lateral corner of the vertebral foramen).
+   * wall (default 0.8: the pedicle–lamina junction near the postero-lateral corner of the vertebral foramen).
    */
   pedicleEndFraction?: number;
   /** Lesion detection options, or false to skip lesion detection. */
@@ -84,7 +91,7 @@ export interface VertebraSegmentation {
 }
 
 const DEFAULTS = {
-  boneThresholdHU: 120,
+  boneThresholdHU: 150,
   smoothingRadiusMm: 1,
   roi: { lateral: 65, anterior: 55, posterior: 95, craniocaudal: 60 },
   leakCutRadiusMm: 1,
@@ -94,7 +101,7 @@ const DEFAULTS = {
   defaultHalfDiscMm: 4,
   /** Radius of the column around the point tested for body presence in each slice. */
   bodyColumnRadiusMm: 3,
-  pedicleEndFraction: 0.75,
+  pedicleEndFraction: 0.8,
 };
 
 /**
@@ -139,7 +146,7 @@ export function segmentVertebra(
 
   const rSmooth = Math.max(1, Math.round((options.smoothingRadiusMm ?? DEFAULTS.smoothingRadiusMm) / Math.min(sp[0], sp[1])));
   const smooth = boxMeanXY(roi.hu, dims, rSmooth);
-  const bone = thresholdMask(smooth, T);
+  const bone = thresholdMask(median3x3XY(roi.hu, dims), T);
   const seedHU = smooth[seedIdx];
 
   // --- 3. body extent along z -----------------------------------------------------------------
@@ -235,16 +242,36 @@ export function segmentVertebra(
       `no spinal canal enclosed by bone found behind the point ${formatPointMm(pointMm)}; click inside a vertebral body`,
     );
   }
+  // The canal's cross-section: the lumen enclosed in every closed slice (the narrowest bony foramen:
+  // pedicles bound it laterally, the laminae posteriorly, the body anteriorly), carried across the slab.
+  const votes = new Uint16Array(nxy);
+  const areas: number[] = [];
+  for (const z of closedSlices) {
+    const m = canalSlices[z] as Uint8Array;
+    let a = 0;
+    for (let p = 0; p < nxy; p++) {
+      votes[p] += m[p];
+      a += m[p];
+    }
+    areas.push(a);
+  }
+  areas.sort((a, b) => a - b);
+  const medianArea = areas[Math.floor(areas.length / 2)];
+  let need = closedSlices.length;
+  const lumen = new Uint8Array(nxy);
+  for (;;) {
+    let a = 0;
+    for (let p = 0; p < nxy; p++) {
+      lumen[p] = votes[p] >= need ? 1 : 0;
+      a += lumen[p];
+    }
+    // An irregular slice (partial ring) must not shrink the lumen to nothing: relax to a majority vote.
+    if (a >= 0.5 * medianArea || need <= Math.ceil(closedSlices.length / 2)) break;
+    need--;
+  }
   const canal = new Uint8Array(filled.length);
   for (let z = slabBot; z <= slabTop; z++) {
-    const own = canalSlices[z];
-    let tmpl = own;
-    if (!tmpl) {
-      let nearest = closedSlices[0];
-      for (const zc of closedSlices) if (Math.abs(zc - z) < Math.abs(nearest - z)) nearest = zc;
-      tmpl = canalSlices[nearest] as Uint8Array;
-    }
-    for (let p = 0; p < nxy; p++) if (tmpl[p] && !filled[z * nxy + p]) canal[z * nxy + p] = 1;
+    for (let p = 0; p < nxy; p++) if (lumen[p] && !filled[z * nxy + p]) canal[z * nxy + p] = 1;
   }
 
   // --- 7. body / pedicles / posterior elements -----------------------------------------------------
@@ -296,6 +323,42 @@ export function segmentVertebra(
       if (pedicle[o + t]) continue;
       const comp = flood2D(cand, nx, ny, t);
       for (let p = 0; p < nxy; p++) if (comp[p]) pedicle[o + p] = 1;
+    }
+  }
+  // The pedicles' roots: where a pedicle joins, the body's cross-section bulges postero-laterally beyond
+  // its outline in the slices without pedicles; that bulge (posterior third, lateral to the canal) is pedicle.
+  const footprint = new Uint8Array(nxy);
+  let footprintSlices = 0;
+  let footprintYMin = ny;
+  for (let z = zBot + 1; z < zTop; z++) {
+    let hasPedicle = false;
+    for (let p = 0; p < nxy && !hasPedicle; p++) if (pedicle[z * nxy + p]) hasPedicle = true;
+    if (hasPedicle) continue;
+    footprintSlices++;
+    for (let p = 0; p < nxy; p++) {
+      if (bodyFilled[z * nxy + p]) {
+        footprint[p] = 1;
+        footprintYMin = Math.min(footprintYMin, Math.floor(p / nx));
+      }
+    }
+  }
+  if (footprintSlices > 0) {
+    for (let z = zBot; z <= zTop; z++) {
+      const cg = canalGeom[z];
+      if (cg.xMax < 0) continue;
+      let hasPedicle = false;
+      for (let p = 0; p < nxy && !hasPedicle; p++) if (pedicle[z * nxy + p]) hasPedicle = true;
+      if (!hasPedicle) continue;
+      const yFrom = cg.yAnterior - (cg.yAnterior - footprintYMin) / 3;
+      for (let y = Math.max(0, Math.ceil(yFrom)); y < cg.yAnterior; y++) {
+        for (let x = 0; x < nx; x++) {
+          const p = x + nx * y;
+          if ((x < cg.xMin || x > cg.xMax) && bodyFilled[z * nxy + p] && !footprint[p]) {
+            bodyFilled[z * nxy + p] = 0;
+            pedicle[z * nxy + p] = 1;
+          }
+        }
+      }
     }
   }
   for (let z = slabBot; z <= slabTop; z++) {
