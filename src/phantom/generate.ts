@@ -14,7 +14,7 @@ import {
 } from './model';
 import { capsule, ellipsoid, OUTSIDE, pedicleTube, roundedBox, superEllipticCylinderZ, type Solid, CORE } from './shapes';
 import { Tissue, tissueHuTable } from './tissues';
-import { createGaussian } from './random';
+import { fillGaussian } from './random';
 
 export interface PhantomOptions extends PhantomModelOptions {}
 
@@ -262,10 +262,11 @@ function synthesiseCt(g: VolumeGeometry, tissue: Uint8Array, params: PhantomPara
     }
   }
   const out = new Int16Array(n);
-  const gauss = createGaussian(params.seed);
-  const s = params.noiseSigmaHu;
+  const noise = new Float32Array(n);
+  if (params.noiseSigmaHu > 0) fillGaussian(noise, params.seed, params.noiseSigmaHu);
   for (let v = 0; v < n; v++) {
-    const value = Math.round(a[v] + (s > 0 ? s * gauss() : 0));
+    const x = a[v] + noise[v];
+    const value = x >= 0 ? (x + 0.5) | 0 : -((-x + 0.5) | 0); // round half away from zero
     out[v] = value < -1024 ? -1024 : value > 3071 ? 3071 : value;
   }
   a = new Float32Array(0);

@@ -29,15 +29,17 @@ export function superEllipticCylinderZ(
 ): Solid {
   const ai = a - shellMm;
   const bi = b - shellMm;
+  // Integer exponents by multiplication: this runs per voxel, and Math.pow is slow in some hosts (e.g. jest's vm realm).
+  const pw = n === 2 ? (t: number): number => t * t : n === 3 ? (t: number): number => t * t * t : (t: number): number => Math.pow(t, n);
   return {
     bbox: { minMm: [cx - a, cy - b, zMin], maxMm: [cx + a, cy + b, zMax] },
     classify(x, y, z) {
       if (z < zMin || z > zMax) return OUTSIDE;
-      const dx = Math.abs(x - cx);
-      const dy = Math.abs(y - cy);
-      if (Math.pow(dx / a, n) + Math.pow(dy / b, n) > 1) return OUTSIDE;
+      const dx = x < cx ? cx - x : x - cx;
+      const dy = y < cy ? cy - y : y - cy;
+      if (pw(dx / a) + pw(dy / b) > 1) return OUTSIDE;
       if (z < zMin + endShellMm || z > zMax - endShellMm) return SHELL;
-      if (ai <= 0 || bi <= 0 || Math.pow(dx / ai, n) + Math.pow(dy / bi, n) > 1) return SHELL;
+      if (ai <= 0 || bi <= 0 || pw(dx / ai) + pw(dy / bi) > 1) return SHELL;
       return CORE;
     },
   };
