@@ -10,7 +10,7 @@ export type { LesionKind, LesionOptions } from './lesion';
 export { labelLevels, levelSequence, normaliseLevelName } from './levels';
 export type { SpineFormula } from './levels';
 export { LABEL_VALUES, SEGMENT_CODES, SEGMENT_LABELS, SEGMENT_ORDER, segmentKeyOfLabel } from './segments';
-export type { CodedConcept, SegmentKey, SegmentLabel } from './segments';
+export type { SegmentKey, SegmentLabel } from './segments';
 export { SegmentationError } from './errors';
 export type { SegmentationErrorCode } from './errors';
 export { axisMappingOf, MAX_AXIS_DEVIATION_DEG } from './anatomicalFrame';

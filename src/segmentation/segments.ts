@@ -1,7 +1,8 @@
 /**
  * The segments the vertebra segmentation produces: label values in the label volume, the exact
- * segment labels of the CLI / DICOM SEG contract, and suggested DICOM coded concepts.
+ * segment labels of the CLI / DICOM SEG contract, and their DICOM coded concepts.
  */
+import { Codes, type CodedConcept } from '../dicom/codes';
 
 /** Segment labels, exactly as written to DICOM SEG Segment Label (0062,0005). */
 export const SEGMENT_LABELS = {
@@ -29,44 +30,25 @@ export const LABEL_VALUES: Readonly<Record<SegmentKey, number>> = {
 /** Order in which segments are listed (and numbered in a SEG). */
 export const SEGMENT_ORDER: readonly SegmentKey[] = ['body', 'leftPedicle', 'rightPedicle', 'posteriorElements', 'canal', 'lesion'];
 
-/** A DICOM code (Code Value, Coding Scheme Designator, Code Meaning), PS3.3 §8.8. */
-export interface CodedConcept {
-  value: string;
-  scheme: string;
-  meaning: string;
-}
-
 /**
- * Suggested Segmented Property Category / Type codes (PS3.16 CID 7150 / CID 7151 style, SNOMED CT "SCT").
- * Laterality goes in the SEG's Anatomic Region Modifier for the pedicles.
+ * DICOM SEG coding of each segment (codes from src/dicom/codes.ts: CID 7150 categories, CID 7151 types,
+ * CID 244 laterality as the type modifier), plus a display colour.
  */
-export const SEGMENT_CODES: Readonly<Record<SegmentKey, { category: CodedConcept; type: CodedConcept; laterality?: CodedConcept }>> = {
-  body: {
-    category: { value: '123037004', scheme: 'SCT', meaning: 'Anatomical Structure' },
-    type: { value: '1995000', scheme: 'SCT', meaning: 'Body of vertebra' },
-  },
-  leftPedicle: {
-    category: { value: '123037004', scheme: 'SCT', meaning: 'Anatomical Structure' },
-    type: { value: '180013009', scheme: 'SCT', meaning: 'Pedicle of vertebra' },
-    laterality: { value: '7771000', scheme: 'SCT', meaning: 'Left' },
-  },
-  rightPedicle: {
-    category: { value: '123037004', scheme: 'SCT', meaning: 'Anatomical Structure' },
-    type: { value: '180013009', scheme: 'SCT', meaning: 'Pedicle of vertebra' },
-    laterality: { value: '24028007', scheme: 'SCT', meaning: 'Right' },
-  },
+export const SEGMENT_CODES: Readonly<
+  Record<SegmentKey, { category: CodedConcept; type: CodedConcept; typeModifier?: CodedConcept; rgb: [number, number, number]; description?: string }>
+> = {
+  body: { category: Codes.anatomicalStructure, type: Codes.vertebralBody, rgb: [241, 214, 145] },
+  leftPedicle: { category: Codes.anatomicalStructure, type: Codes.pedicleOfVertebra, typeModifier: Codes.left, rgb: [111, 184, 210] },
+  rightPedicle: { category: Codes.anatomicalStructure, type: Codes.pedicleOfVertebra, typeModifier: Codes.right, rgb: [216, 101, 79] },
+  // No CID 7151 concept for the vertebral arch as a whole: coded as vertebra, described in text.
   posteriorElements: {
-    category: { value: '123037004', scheme: 'SCT', meaning: 'Anatomical Structure' },
-    type: { value: '58860001', scheme: 'SCT', meaning: 'Vertebral arch' },
+    category: Codes.anatomicalStructure,
+    type: Codes.vertebra,
+    rgb: [183, 156, 220],
+    description: 'posterior elements (laminae, spinous, transverse and articular processes)',
   },
-  canal: {
-    category: { value: '123037004', scheme: 'SCT', meaning: 'Anatomical Structure' },
-    type: { value: '61654009', scheme: 'SCT', meaning: 'Spinal canal' },
-  },
-  lesion: {
-    category: { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Altered Structure' },
-    type: { value: '108369006', scheme: 'SCT', meaning: 'Neoplasm' },
-  },
+  canal: { category: Codes.anatomicalStructure, type: Codes.vertebralCanal, rgb: [244, 214, 49] },
+  lesion: { category: Codes.morphologicallyAbnormalStructure, type: Codes.neoplasmSecondary, rgb: [255, 0, 0] },
 };
 
 /** Key of a label value, or undefined for 0 / unknown values. */

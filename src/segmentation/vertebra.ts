@@ -239,7 +239,7 @@ export function segmentVertebra(
   if (closedSlices.length === 0) {
     throw new SegmentationError(
       'vertebra-not-found',
-      `no spinal canal enclosed by bone found behind the point ${formatPointMm(pointMm)}; click inside a vertebral body`,
+      `the point ${formatPointMm(pointMm)} (${Math.round(seedHU)} HU) is not inside a vertebral body (no spinal canal enclosed by bone behind it); click inside the vertebral body`,
     );
   }
   // The canal's cross-section: the lumen enclosed in every closed slice (the narrowest bony foramen:

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { phantomCommand } from './phantom';
+import { segmentCommand } from './segment';
 
 /** Every `pvpi` subcommand, in the order `pvpi --help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [phantomCommand];
+export const commands: Command[] = [phantomCommand, segmentCommand];
