@@ -17,6 +17,7 @@
  * on the lattice and in refined blocks, then refines blocks the move made hot.
  */
 import type { VolumeGeometry, Vec3 } from '../geometry/volume';
+import { patientToVoxel } from '../geometry/volume';
 import type { SourceModel } from './sourceModel';
 import { addSeedsAlongRow, gridCm, seedInCm, type GridCm, type SeedCm, type SeedPlacement } from './doseKernel';
 
@@ -227,6 +228,31 @@ export class DoseEngine {
     const b = X.block[i] + X.nb * (Y.block[j] + Y.nb * Z.block[k]);
     if (this.refined[b]) return this.fine[i + nx * (j + ny * k)];
     return this.interpolate(i, j, k);
+  }
+
+  /** Ḋ₀ (cGy/h) at a patient point (mm), trilinear between voxel centres; NaN outside the grid. */
+  doseRateAtPoint(pMm: Vec3): number {
+    const [x, y, z] = patientToVoxel(this.geometry, pMm);
+    const [nx, ny, nz] = this.geometry.dimensions;
+    const eps = 1e-6;
+    if (x < -eps || y < -eps || z < -eps || x > nx - 1 + eps || y > ny - 1 + eps || z > nz - 1 + eps) return NaN;
+    const i = Math.min(Math.max(0, Math.floor(x)), Math.max(0, nx - 2));
+    const j = Math.min(Math.max(0, Math.floor(y)), Math.max(0, ny - 2));
+    const k = Math.min(Math.max(0, Math.floor(z)), Math.max(0, nz - 2));
+    const tx = nx > 1 ? Math.min(1, Math.max(0, x - i)) : 0;
+    const ty = ny > 1 ? Math.min(1, Math.max(0, y - j)) : 0;
+    const tz = nz > 1 ? Math.min(1, Math.max(0, z - k)) : 0;
+    const i1 = Math.min(i + 1, nx - 1);
+    const j1 = Math.min(j + 1, ny - 1);
+    const k1 = Math.min(k + 1, nz - 1);
+    const f = (a: number, b: number, c: number): number => this.doseRateAt(a, b, c);
+    const c00 = f(i, j, k) + (f(i1, j, k) - f(i, j, k)) * tx;
+    const c10 = f(i, j1, k) + (f(i1, j1, k) - f(i, j1, k)) * tx;
+    const c01 = f(i, j, k1) + (f(i1, j, k1) - f(i, j, k1)) * tx;
+    const c11 = f(i, j1, k1) + (f(i1, j1, k1) - f(i, j1, k1)) * tx;
+    const c0 = c00 + (c10 - c00) * ty;
+    const c1 = c01 + (c11 - c01) * ty;
+    return c0 + (c1 - c0) * tz;
   }
 
   /**

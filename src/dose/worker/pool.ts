@@ -1,0 +1,228 @@
+/**
+ * Client of one or more dose workers (Web Workers or worker_threads): splits the grid into slabs of
+ * slices (one per worker, so both cores work on full computations and on single-seed moves), broadcasts
+ * seed edits, and merges answers (slices, DVH samples, isodose planes).
+ */
+import type { VolumeGeometry, Vec3 } from '../../geometry/volume';
+import type { Seed } from '../doseEngine';
+import { computeDvh, doseMetrics, type DoseMetrics, type Dvh } from '../dvh';
+import { axialPlane, coronalPlane, isodoseContours, levelsInGy, planePoint, sagittalPlane, type IsodoseContour, type IsodoseLevel, type PlaneGrid } from '../isodose';
+import { createDoseWorkerHandler } from './handler';
+import type { DoseQuantity, DoseWorkerEndpoint, DoseWorkerRequest, DoseWorkerRequestType, DoseWorkerResponse, DoseWorkerResults } from './protocol';
+
+type Body<T extends DoseWorkerRequestType> = Omit<Extract<DoseWorkerRequest, { type: T }>, 'requestId'>;
+
+/** The dose worker in-process (no thread): same protocol, for tests and hosts without workers. */
+export function inProcessEndpoint(): DoseWorkerEndpoint {
+  const handle = createDoseWorkerHandler();
+  let listener: ((r: DoseWorkerResponse) => void) | null = null;
+  return {
+    post: (message) => {
+      const { response } = handle(message);
+      queueMicrotask(() => listener?.(response));
+    },
+    onMessage: (l) => {
+      listener = l;
+    },
+    terminate: () => undefined,
+  };
+}
+
+/** An index plane of the grid or an arbitrary (oblique) sampled plane. */
+export type DosePlane = { plane: 'axial' | 'sagittal' | 'coronal'; index: number } | { plane: 'oblique'; grid: PlaneGrid };
+
+const RATE: DoseQuantity = { kind: 'doseRateCGyPerH' };
+
+/** Coordinates 1…N dose workers as one dose grid. */
+export class DoseWorkerPool {
+  private readonly endpoints: DoseWorkerEndpoint[];
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  private geometry: VolumeGeometry | null = null;
+  private slabs: { kStart: number; kEnd: number }[] = [];
+
+  constructor(endpoints: DoseWorkerEndpoint[]) {
+    if (endpoints.length === 0) throw new Error('a dose worker pool needs at least one worker');
+    this.endpoints = endpoints;
+    for (const e of endpoints) {
+      e.onMessage((r) => {
+        if (r.requestId === -1) {
+          for (const p of this.pending.values()) p.reject(new Error(r.ok ? 'dose worker failed' : r.error));
+          this.pending.clear();
+          return;
+        }
+        const p = this.pending.get(r.requestId);
+        if (!p) return;
+        this.pending.delete(r.requestId);
+        if (r.ok) p.resolve(r.result);
+        else p.reject(new Error(r.error));
+      });
+    }
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.endpoints.length;
+  }
+
+  private send<T extends DoseWorkerRequestType>(worker: number, body: Body<T>, transfer: ArrayBuffer[] = []): Promise<DoseWorkerResults[T]> {
+    const requestId = this.nextId++;
+    return new Promise<DoseWorkerResults[T]>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: (r) => resolve(r as DoseWorkerResults[T]), reject });
+      this.endpoints[worker].post({ ...body, requestId } as DoseWorkerRequest, transfer);
+    });
+  }
+
+  private all<T extends DoseWorkerRequestType>(body: Body<T>): Promise<DoseWorkerResults[T][]> {
+    return Promise.all(this.slabs.map((_, w) => this.send<T>(w, body)));
+  }
+
+  private need(): VolumeGeometry {
+    if (!this.geometry) throw new Error('dose worker pool not initialised: call init() first');
+    return this.geometry;
+  }
+
+  /** Sets the dose grid (CT geometry) and the seed model; splits the slices among the workers. */
+  async init(geometry: VolumeGeometry, modelId: string, blockSize?: number): Promise<void> {
+    const nz = geometry.dimensions[2];
+    const n = Math.min(this.endpoints.length, nz);
+    this.slabs = Array.from({ length: n }, (_, w) => ({ kStart: Math.round((w * nz) / n), kEnd: Math.round(((w + 1) * nz) / n) }));
+    this.geometry = geometry;
+    await Promise.all(this.slabs.map((s, w) => this.send<'init'>(w, { type: 'init', geometry, modelId, kStart: s.kStart, kEnd: s.kEnd, blockSize })));
+  }
+
+  private static max(r: { maxDoseRateCGyPerH: number }[]): number {
+    return Math.max(0, ...r.map((x) => x.maxDoseRateCGyPerH));
+  }
+
+  /** Replaces all seeds (full computation on every worker in parallel); resolves to the max Ḋ₀ (cGy/h). */
+  async setSeeds(seeds: Seed[]): Promise<number> {
+    this.need();
+    return DoseWorkerPool.max(await this.all<'setSeeds'>({ type: 'setSeeds', seeds }));
+  }
+
+  /** Adds one seed (incremental). */
+  async addSeed(seed: Seed): Promise<number> {
+    return DoseWorkerPool.max(await this.all<'addSeed'>({ type: 'addSeed', seed }));
+  }
+
+  /** Moves / edits one seed (incremental: old contribution out, new in). */
+  async updateSeed(seed: Seed): Promise<number> {
+    return DoseWorkerPool.max(await this.all<'updateSeed'>({ type: 'updateSeed', seed }));
+  }
+
+  /** Removes one seed (incremental). */
+  async removeSeed(id: string): Promise<number> {
+    return DoseWorkerPool.max(await this.all<'removeSeed'>({ type: 'removeSeed', id }));
+  }
+
+  /** One plane of the grid (row-major, width × height). Sagittal: u = j, v = k; coronal: u = i, v = k. */
+  async slice(plane: 'axial' | 'sagittal' | 'coronal', index: number, quantity: DoseQuantity = RATE): Promise<{ values: Float32Array; width: number; height: number }> {
+    const g = this.need();
+    const [nx, ny, nz] = g.dimensions;
+    if (plane === 'axial') {
+      const w = this.slabs.findIndex((s) => index >= s.kStart && index < s.kEnd);
+      if (w < 0) throw new Error(`axial index ${index} outside 0…${nz - 1}`);
+      const r = await this.send<'getSlice'>(w, { type: 'getSlice', plane, index, quantity });
+      return { values: r.values, width: nx, height: ny };
+    }
+    const parts = await this.all<'getSlice'>({ type: 'getSlice', plane, index, quantity });
+    const width = plane === 'sagittal' ? ny : nx;
+    const values = new Float32Array(width * nz);
+    for (const p of parts) values.set(p.values, p.rowStart * width);
+    return { values, width, height: nz };
+  }
+
+  /** The whole grid (i fastest), assembled from the workers' slabs. */
+  async dose(quantity: DoseQuantity = RATE): Promise<Float32Array> {
+    const [nx, ny, nz] = this.need().dimensions;
+    const parts = await this.all<'getDose'>({ type: 'getDose', quantity });
+    const out = new Float32Array(nx * ny * nz);
+    for (const p of parts) out.set(p.values, p.kStart * nx * ny);
+    return out;
+  }
+
+  /** Dose at patient points (mm, xyz triplets), trilinear; NaN outside the grid. */
+  async samplePoints(pointsMm: Float64Array, quantity: DoseQuantity = RATE): Promise<Float32Array> {
+    const parts = await this.all<'samplePoints'>({ type: 'samplePoints', pointsMm, quantity });
+    const out = new Float32Array(pointsMm.length / 3).fill(NaN);
+    for (const p of parts) for (let i = 0; i < out.length; i++) if (!Number.isNaN(p.values[i])) out[i] = p.values[i];
+    return out;
+  }
+
+  /** Registers a structure: label mask (voxels equal to `label`) or fractional occupancy over the whole grid. */
+  async setStructure(structureId: string, mask: Uint8Array | Float32Array, label = 1): Promise<number> {
+    const [nx, ny, nz] = this.need().dimensions;
+    if (mask.length !== nx * ny * nz) throw new Error(`structure mask has ${mask.length} voxels; the dose grid has ${nx * ny * nz}`);
+    const counts = await Promise.all(
+      this.slabs.map((s, w) => {
+        const part = mask.slice(s.kStart * nx * ny, s.kEnd * nx * ny);
+        return this.send<'setStructure'>(w, { type: 'setStructure', structureId, mask: part, label }, [part.buffer]);
+      }),
+    );
+    return counts.reduce((a, c) => a + c.voxelCount, 0);
+  }
+
+  /** DVH and metrics of a registered structure (total dose by default), for a prescription in Gy. */
+  async dvh(
+    structureId: string,
+    prescriptionGy: number,
+    options: { quantity?: DoseQuantity; binWidthGy?: number } = {},
+  ): Promise<{ dvh: Dvh; metrics: DoseMetrics }> {
+    const quantity = options.quantity ?? { kind: 'totalDoseGy' };
+    const [parts, vref] = await Promise.all([
+      this.all<'getStructureDoses'>({ type: 'getStructureDoses', structureId, quantity }),
+      this.all<'getVolumeAtLeast'>({ type: 'getVolumeAtLeast', level: prescriptionGy, quantity }),
+    ]);
+    const n = parts.reduce((a, p) => a + p.dose.length, 0);
+    const doseGy = new Float64Array(n);
+    const volumeCm3 = new Float64Array(n);
+    let o = 0;
+    for (const p of parts) {
+      doseGy.set(p.dose, o);
+      volumeCm3.set(p.volumeCm3, o);
+      o += p.dose.length;
+    }
+    const samples = { doseGy, volumeCm3 };
+    return { dvh: computeDvh(samples, options.binWidthGy), metrics: doseMetrics(samples, prescriptionGy, vref.reduce((a, v) => a + v.volumeCm3, 0)) };
+  }
+
+  /** Isodose polylines (patient mm) on a plane, for levels in Gy or % of the prescription (total dose by default). */
+  async isodoses(plane: DosePlane, levels: IsodoseLevel[], options: { prescriptionGy?: number; quantity?: DoseQuantity } = {}): Promise<IsodoseContour[]> {
+    const g = this.need();
+    const quantity = options.quantity ?? { kind: 'totalDoseGy' };
+    const levelValues = levelsInGy(levels, options.prescriptionGy);
+    if (plane.plane === 'oblique') {
+      const grid = plane.grid;
+      const pts = new Float64Array(grid.width * grid.height * 3);
+      for (let v = 0; v < grid.height; v++) {
+        for (let u = 0; u < grid.width; u++) {
+          const p: Vec3 = planePoint(grid, u, v);
+          pts.set(p, 3 * (u + v * grid.width));
+        }
+      }
+      return isodoseContours(await this.samplePoints(pts, quantity), grid, levelValues);
+    }
+    const s = await this.slice(plane.plane, plane.index, quantity);
+    const grid = plane.plane === 'axial' ? axialPlane(g, plane.index) : plane.plane === 'sagittal' ? sagittalPlane(g, plane.index) : coronalPlane(g, plane.index);
+    return isodoseContours(s.values, grid, levelValues);
+  }
+
+  /** Per-worker state (slab, seeds, max, refined fraction). */
+  info(): Promise<DoseWorkerResults['getInfo'][]> {
+    return this.all<'getInfo'>({ type: 'getInfo' });
+  }
+
+  /** Benchmark baseline: the naive direct formalism over every slab in parallel (result discarded). */
+  async naiveDose(seeds: Seed[]): Promise<number> {
+    const r = await this.all<'naiveDose'>({ type: 'naiveDose', seeds });
+    return r.reduce((a, x) => a + x.voxels, 0);
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    for (const p of this.pending.values()) p.reject(new Error('dose worker pool closed'));
+    this.pending.clear();
+    await Promise.all(this.endpoints.map((e) => e.terminate()));
+  }
+}
