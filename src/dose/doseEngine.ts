@@ -4,10 +4,10 @@
  * The grid is cut into blocks of B×B×B voxels (B = 4 by default) whose corners form a coarse lattice.
  * 1. Ḋ is evaluated at every lattice node (all seeds, table-driven TG-43U1 2D, see doseKernel.ts).
  * 2. A block is *refined* (Ḋ evaluated at every one of its voxels, all seeds) when a seed is near it,
- *    or when the dose inside it could reach 4.5% of the maximum: for superposed point-like sources,
- *    Ḋ(inside) ≤ ρ(d)·min(corner Ḋ), with ρ(d) the largest ratio one seed's dose can take between two
- *    points of the block when the nearest seed is d away (inverse square × the steepest angular and
- *    radial slopes of F and g_L × the line-source geometry, see {@link variationBound}).
+ *    or when the dose inside it could reach 4.5% of the maximum: each seed's Ḋ inside a block is at most
+ *    ρ(d) times its Ḋ at any corner, d being the distance from the block to the nearest seed (inverse
+ *    square × the steepest angular and radial variation of F and g_L × the line-source shape, see
+ *    {@link blockRatioBound}); summing over seeds, Ḋ(inside) ≤ ρ(d)·min(corner Ḋ).
  * 3. Other blocks (dose certainly < 5% of the maximum) are trilinearly interpolated from the lattice.
  * So wherever Ḋ ≥ 5% of the maximum the value is the table-driven formalism (≤ 0.15% from the exact
  * formula), and elsewhere it is an interpolation (a few % at worst, below 5% of the maximum).
@@ -33,6 +33,9 @@ export interface DoseEngineOptions {
   /** Fraction of the maximum above which the dose must be exact (default 0.05). */
   exactAboveFractionOfMax?: number;
 }
+
+const RATIO_STEP_CM = 0.01;
+const RATIO_MAX_CM = 60;
 
 interface Axis {
   nodes: Int32Array;
@@ -63,22 +66,51 @@ function makeAxis(n: number, B: number): Axis {
   return { nodes, block, t, nb };
 }
 
-/** Largest factors by which one seed's Ḋ/S_K can change per radian of θ and per cm of r, from the model tables. */
-export function variationBound(model: SourceModel): { perRad: number; perCm: number } {
+/**
+ * Largest factors by which one seed's Ḋ/S_K can change between points at distance ≥ d cm from it, from
+ * the model tables: log-slope of F per radian of θ, ratio max F / min F, log-slope of g_L and F per cm.
+ */
+export function variationBound(model: SourceModel, dCm: number): { perRad: number; fRatio: number; perCm: number } {
   const { rCm, thetaDeg, F } = model.anisotropyFunction;
+  let i0 = 0;
+  while (i0 + 1 < rCm.length && rCm[i0 + 1] <= dCm) i0++;
   let perRad = 0;
-  for (let j = 0; j + 1 < thetaDeg.length; j++) {
-    const dth = ((thetaDeg[j + 1] - thetaDeg[j]) * Math.PI) / 180;
-    for (let i = 0; i < rCm.length; i++) perRad = Math.max(perRad, Math.abs(Math.log(F[j + 1][i] / F[j][i])) / dth);
+  let fMin = Infinity;
+  let fMax = 0;
+  for (let i = i0; i < rCm.length; i++) {
+    for (let j = 0; j < thetaDeg.length; j++) {
+      fMin = Math.min(fMin, F[j][i]);
+      fMax = Math.max(fMax, F[j][i]);
+      if (j + 1 < thetaDeg.length) {
+        const dth = ((thetaDeg[j + 1] - thetaDeg[j]) * Math.PI) / 180;
+        perRad = Math.max(perRad, Math.abs(Math.log(F[j + 1][i] / F[j][i])) / dth);
+      }
+    }
   }
-  let fPerCm = 0;
+  let perCm = 0;
   for (let j = 0; j < thetaDeg.length; j++) {
-    for (let i = 0; i + 1 < rCm.length; i++) fPerCm = Math.max(fPerCm, Math.abs(Math.log(F[j][i + 1] / F[j][i])) / (rCm[i + 1] - rCm[i]));
+    for (let i = i0; i + 1 < rCm.length; i++) perCm = Math.max(perCm, Math.abs(Math.log(F[j][i + 1] / F[j][i])) / (rCm[i + 1] - rCm[i]));
   }
   const { rCm: gr, gL } = model.radialDoseFunction;
   let gPerCm = 0;
-  for (let i = 0; i + 1 < gr.length; i++) gPerCm = Math.max(gPerCm, Math.abs(Math.log(gL[i + 1] / gL[i])) / (gr[i + 1] - gr[i]));
-  return { perRad, perCm: fPerCm + gPerCm };
+  for (let i = 0; i + 1 < gr.length; i++) if (gr[i + 1] > dCm || i + 2 === gr.length) gPerCm = Math.max(gPerCm, Math.abs(Math.log(gL[i + 1] / gL[i])) / (gr[i + 1] - gr[i]));
+  return { perRad, fRatio: fMax / fMin, perCm: perCm + gPerCm };
+}
+
+/**
+ * ρ(d): bound on Ḋ(x)/Ḋ(y) for one seed and any two points x, y of a block of diagonal `diagCm` whose
+ * nearest point is d cm from the seed: inverse square × angular (F) × radial (g_L, F) × line-source
+ * shape (G_L·r² between its on-axis and transverse values at d).
+ */
+export function blockRatioBound(model: SourceModel, dCm: number, diagCm: number): number {
+  const v = variationBound(model, dCm);
+  const L = model.activeLengthCm;
+  const inverseSquare = ((dCm + diagCm) / dCm) ** 2;
+  const dTheta = 2 * Math.asin(Math.min(1, diagCm / 2 / (dCm + diagCm / 2)));
+  const angular = Math.min(v.fRatio, Math.exp(v.perRad * dTheta));
+  const radial = Math.exp(v.perCm * diagCm);
+  const shape = (dCm * dCm) / (dCm * dCm - (L * L) / 4) / ((2 * Math.atan(L / (2 * dCm)) * dCm) / L);
+  return inverseSquare * angular * radial * shape;
 }
 
 /** Dose-rate grid (cGy/h) of one seed model over a CT geometry (or a slab of one). */
@@ -97,7 +129,8 @@ export class DoseEngine {
   private readonly blockCentre: Float64Array;
   private readonly halfDiagCm: number;
   private readonly nearCm: number;
-  private readonly bound: { perRad: number; perCm: number };
+  /** ρ(d) sampled every RATIO_STEP_CM from nearCm (value at the lower end of each step: conservative). */
+  private readonly ratioTable: Float64Array;
   private readonly scratch: Float64Array;
   private slots: (Seed | null)[] = [];
   private slotsCm: (SeedCm | null)[] = [];
@@ -134,11 +167,13 @@ export class DoseEngine {
         }
       }
     }
-    const len = (v: Vec3): number => Math.hypot(v[0], v[1], v[2]);
-    const diag = this.B * (len(g.a) + len(g.b) + len(g.c));
+    const len2 = (v: Vec3): number => v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    // Block diagonal (direction cosines orthonormal, as for every CT geometry).
+    const diag = this.B * Math.sqrt(len2(g.a) + len2(g.b) + len2(g.c));
     this.halfDiagCm = diag / 2;
-    this.nearCm = Math.max(0.5, 2 * diag);
-    this.bound = variationBound(model);
+    this.nearCm = Math.max(0.5, diag);
+    this.ratioTable = new Float64Array(Math.ceil((RATIO_MAX_CM - this.nearCm) / RATIO_STEP_CM) + 1);
+    for (let q = 0; q < this.ratioTable.length; q++) this.ratioTable[q] = blockRatioBound(model, this.nearCm + q * RATIO_STEP_CM, diag);
     this.scratch = new Float64Array(Math.max(nx, X.nodes.length));
   }
 
@@ -228,6 +263,30 @@ export class DoseEngine {
     const b = X.block[i] + X.nb * (Y.block[j] + Y.nb * Z.block[k]);
     if (this.refined[b]) return this.fine[i + nx * (j + ny * k)];
     return this.interpolate(i, j, k);
+  }
+
+  /**
+   * Number of voxels of slices 0 … kLimit-1 with Ḋ₀ ≥ `levelCGyPerH`. Interpolated blocks never exceed
+   * their largest corner, so blocks whose corners are all below the level are skipped.
+   */
+  countAtLeast(levelCGyPerH: number, kLimit = this.geometry.dimensions[2]): number {
+    const [nx, ny, nz] = this.geometry.dimensions;
+    const [X, Y, Z] = this.ax;
+    let count = 0;
+    for (let b = 0; b < this.refined.length; b++) {
+      const refined = this.refined[b] === 1;
+      if (!refined && this.corner(b, true) < levelCGyPerH) continue;
+      const [i0, i1] = this.range(X, b % X.nb, nx);
+      const [j0, j1] = this.range(Y, Math.floor(b / X.nb) % Y.nb, ny);
+      const [k0, k1] = this.range(Z, Math.floor(b / (X.nb * Y.nb)), nz);
+      for (let k = k0; k < Math.min(k1, kLimit); k++) {
+        for (let j = j0; j < j1; j++) {
+          const base = nx * (j + ny * k);
+          for (let i = i0; i < i1; i++) if ((refined ? this.fine[base + i] : this.interpolate(i, j, k)) >= levelCGyPerH) count++;
+        }
+      }
+    }
+    return count;
   }
 
   /** Ḋ₀ (cGy/h) at a patient point (mm), trilinear between voxel centres; NaN outside the grid. */
@@ -372,16 +431,16 @@ export class DoseEngine {
   /** Ratio bound ρ(d) between Ḋ anywhere in a block and Ḋ at any of its corners, nearest seed d cm away. */
   private ratioBound(d: number): number {
     if (d < this.nearCm) return Infinity;
-    const diag = 2 * this.halfDiagCm;
-    const L = this.model.activeLengthCm;
-    const inverseSquare = ((d + diag) / d) ** 2;
-    const slopes = Math.exp(this.bound.perRad * Math.min(Math.PI / 2, diag / (d - this.halfDiagCm)) + this.bound.perCm * diag);
-    // G_L·r² spans [β·d/L, d²/(d² − L²/4)] at distance ≥ d: its max/min bounds the line-source shape factor.
-    const geometry = (d * d) / (d * d - (L * L) / 4) / ((2 * Math.atan(L / (2 * d)) * d) / L);
-    return inverseSquare * slopes * geometry;
+    const q = Math.min(this.ratioTable.length - 1, Math.floor((d - this.nearCm) / RATIO_STEP_CM));
+    return this.ratioTable[q];
   }
 
   private minCorner(b: number): number {
+    return this.corner(b, false);
+  }
+
+  /** Smallest (or, with `largest`, largest) lattice value at the corners of block b. */
+  private corner(b: number, largest: boolean): number {
     const [X, Y] = this.ax;
     const bx = b % X.nb;
     const by = Math.floor(b / X.nb) % Y.nb;
@@ -389,12 +448,12 @@ export class DoseEngine {
     const nnx = X.nodes.length;
     const nny = Y.nodes.length;
     const nnz = this.ax[2].nodes.length;
-    let m = Infinity;
+    let m = this.lattice[bx + nnx * (by + nny * bz)];
     for (let dz = 0; dz < 2; dz++) {
       for (let dy = 0; dy < 2; dy++) {
         for (let dx = 0; dx < 2; dx++) {
           const v = this.lattice[Math.min(bx + dx, nnx - 1) + nnx * (Math.min(by + dy, nny - 1) + nny * Math.min(bz + dz, nnz - 1))];
-          if (v < m) m = v;
+          if (largest ? v > m : v < m) m = v;
         }
       }
     }

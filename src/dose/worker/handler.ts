@@ -151,15 +151,8 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
       }
       case 'getVolumeAtLeast': {
         const s = need();
-        const [nx, ny] = s.full.dimensions;
-        const owned = s.kEnd - s.kStart;
-        const buf = new Float64Array(nx * ny);
         const scale = quantityScale(req.quantity, s.engine.model.halfLifeDays);
-        let count = 0;
-        for (let k = 0; k < owned; k++) {
-          s.engine.fillDoseRate(buf, k, k + 1, scale);
-          for (let i = 0; i < buf.length; i++) if (buf[i] >= req.level) count++;
-        }
+        const count = s.engine.countAtLeast(req.level / scale, s.kEnd - s.kStart);
         return { result: { volumeCm3: (count * s.full.spacingMm[0] * s.full.spacingMm[1] * s.full.spacingMm[2]) / 1000 }, transfer: [] };
       }
       case 'getInfo': {
