@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { phantomCommand } from './phantom';
 import { segmentCommand } from './segment';
+import { doseRateCommand } from './doseRate';
 
 /** Every `pvpi` subcommand, in the order `pvpi --help` lists them. Add one import and one entry per command. */
-export const commands: Command[] = [phantomCommand, segmentCommand];
+export const commands: Command[] = [phantomCommand, segmentCommand, doseRateCommand];
