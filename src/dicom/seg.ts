@@ -2,7 +2,7 @@
  * DICOM Segmentation (SEG) writer and reader, BINARY segmentation type, on the grid of a referenced CT series.
  * PS3.3 A.51 (Segmentation IOD), C.8.20 (Segmentation Image module), C.7.6.16 (Multi-frame Functional Groups).
  */
-import type { ScalarVolume, Vec3, VolumeGeometry } from '../geometry/volume';
+import { voxelToPatient, type ScalarVolume, type Vec3, type VolumeGeometry } from '../geometry/volume';
 import { DcmCodes, type CodedConcept } from './codes';
 import type { StudyInfo } from './ctSeries';
 import {
@@ -137,7 +137,8 @@ export function writeSeg(
     for (let p = 0; p < sliceSize; p++, bit++) if (mask[p]) packed[bit >> 3] |= 1 << (bit & 7);
   }
 
-  const position = (k: number): string[] => [g.originMm[0], g.originMm[1], g.originMm[2] + k * g.spacingMm[2]].map(ds);
+  // Image Position (Patient) of frame k: the centre of voxel (0, 0, k), along the slice normal of any orientation.
+  const position = (k: number): string[] => voxelToPatient(g, 0, 0, k).map(ds);
   const study = referencedCt.study;
   const dataset: NaturalDataset = {
     SpecificCharacterSet: 'ISO_IR 100',

@@ -1,5 +1,5 @@
 // SEG writer/reader: exact round trip of overlapping binary segments and their codes; Frame of Reference checks.
-import type { ScalarVolume } from '../../../src/geometry/volume';
+import type { ScalarVolume, Vec3 } from '../../../src/geometry/volume';
 import { Codes, DicomInputError, readCtSeries, readSeg, rgbToDicomLab, uidFromName, writeCtSeries, writeSeg, type SegmentDefinition } from '../../../src/dicom';
 import { ctInfo, rampVolume, study } from './helpers';
 
@@ -82,6 +82,29 @@ describe('SEG round trip', () => {
     expect(r.labels.data[0 + nx * (0 + ny * 3)]).toBe(3);
     expect(r.frameOfReferenceUID).toBe(ctGeometry.frameOfReferenceUID);
     expect(r.referencedSeriesInstanceUID).toBe(ctInfo(4).seriesInstanceUID);
+  });
+
+  it('places frames along the slice normal of a non-identity orientation (x flipped, so the normal points to the feet)', () => {
+    const { bytes: _unused, ctGeometry } = writeTestSeg();
+    void _unused;
+    // Row direction −x, column +y: the slice normal row × column is −z, so slice k lies at z0 − k·spacing.
+    const flipped = { ...ctGeometry, direction: [[-1, 0, 0], [0, 1, 0], [0, 0, -1]] as [Vec3, Vec3, Vec3], originMm: [40, -10, 100] as Vec3 };
+    const labels = { ...labelVolume(), geometry: flipped };
+    const info = ctInfo(4);
+    const seg = writeSeg(labels, segments, {
+      study, seriesInstanceUID: info.seriesInstanceUID, frameOfReferenceUID: info.frameOfReferenceUID,
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUIDs: info.sopInstanceUIDs,
+    }, {
+      seriesInstanceUID: uidFromName('test/seg-flipped'), sopInstanceUID: uidFromName('test/seg-flipped-sop'), seriesNumber: 51,
+      seriesDescription: 'flipped', contentLabel: 'TEST', contentDescription: 'unit test', contentCreatorName: 'Test^Writer',
+      manufacturer: 'Test', manufacturerModelName: 'Unit', deviceSerialNumber: '1', softwareVersions: '0',
+      contentDate: '20240102', contentTime: '101010', dimensionOrganizationUID: uidFromName('test/dim'),
+    });
+    const r = readSeg(seg.bytes, flipped);
+    const mask = r.segmentMask(3);
+    for (let v = 0; v < labels.data.length; v++) expect(mask[v]).toBe(labels.data[v] === 3 ? 1 : 0);
+    // Against the written geometry with +z slices, the same frames are not on its slices.
+    expect(() => readSeg(seg.bytes, { ...flipped, direction: [[-1, 0, 0], [0, 1, 0], [0, 0, 1]] })).toThrow();
   });
 
   it('rejects a CT with another Frame of Reference', () => {
