@@ -2,6 +2,7 @@
 //   pvpi-extension.js    the OHIF extension (extensions/pvpi-planning), with its own React for our panels
 //   pvpi-mode.js         the OHIF mode (modes/pvpi); finds pvpi-extension.js next to itself (import.meta.url)
 //   pvpi-dose-worker.js  the dose engine Web Worker (src/dose/worker/browserWorker.ts), when that file exists
+//   pvpi-segmentation-worker.js  the click-to-segment Web Worker (extensions/pvpi-planning/src/workers/segmentationWorker.ts)
 // Each file is self-contained (no shared chunks), so an admin can copy the folder anywhere and list the URLs in
 // app-config.js. Production mode and source maps by default; `npm run build:ohif -- --mode development` for dev.
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import webpack from 'webpack';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const doseWorkerEntry = path.join(root, 'src', 'dose', 'worker', 'browserWorker.ts');
+const segmentationWorkerEntry = path.join(root, 'extensions', 'pvpi-planning', 'src', 'workers', 'segmentationWorker.ts');
 
 /** Packages that belong to the host viewer: bundling a second copy would split Cornerstone/OHIF state. */
 const HOST_ONLY = /^@(cornerstonejs|ohif)\//;
@@ -22,6 +24,8 @@ export default (_env, argv) => {
     'pvpi-mode': path.join(root, 'modes', 'pvpi', 'src', 'index.ts'),
   };
   if (existsSync(doseWorkerEntry)) entry['pvpi-dose-worker'] = doseWorkerEntry;
+  // Click-to-segment (src/segmentation) off the main thread; spawned by extensions/pvpi-planning/src/segmentation/workerClient.ts.
+  entry['pvpi-segmentation-worker'] = segmentationWorkerEntry;
 
   return {
     mode,

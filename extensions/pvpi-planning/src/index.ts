@@ -17,6 +17,7 @@ import { setHostContext } from './host/hostContext';
 import type { ExtensionParams } from './host/ohifTypes';
 import { EXTENSION_ID } from './id';
 import { getPanelModule } from './panels/getPanelModule';
+import { registerSegmentation } from './segmentation/register';
 
 export { EXTENSION_ID, PANEL_IDS, PANEL_NAMES, TOOL_GROUP_IDS } from './id';
 
@@ -27,6 +28,7 @@ const extension = {
   /** Runs once when OHIF registers the extension (window.cornerstone/cornerstoneTools already exist). */
   preRegistration({ servicesManager, commandsManager, extensionManager }: ExtensionParams): void {
     setHostContext({ servicesManager, commandsManager, extensionManager });
+    registerSegmentation();
   },
 
   getPanelModule,

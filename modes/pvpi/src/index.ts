@@ -5,9 +5,11 @@
  * OHIF calls `modeFactory({ modeConfiguration })` once at start-up and uses the returned mode instance.
  */
 import { PANEL_IDS } from '@pvpi/extension-pvpi-planning/src/id';
+import { SEGMENTATION_BUTTON_IDS, SEGMENT_VERTEBRA_TOOL } from '@pvpi/extension-pvpi-planning/src/segmentation/ids';
+import { segmentationToolbarButtons } from '@pvpi/extension-pvpi-planning/src/segmentation/toolbarButtons';
 import { pvpiExtensionSpecifier } from './extensionSpecifiers';
 import { DISPLAY_NAME, MODE_ID, ROUTE_NAME } from './id';
-import { initToolGroups } from './initToolGroups';
+import { initToolGroups, type ToolEntry } from './initToolGroups';
 
 /** Module ids of OHIF's built-in extensions we compose (all present in @ohif/app 3.13). */
 const ohif = {
@@ -15,7 +17,8 @@ const ohif = {
   seriesList: '@ohif/extension-default.panelModule.seriesList',
   stackSopClassHandler: '@ohif/extension-default.sopClassHandlerModule.stack',
   cornerstoneViewport: '@ohif/extension-cornerstone.viewportModule.cornerstone',
-  segmentationPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentation',
+  // OHIF's segmentation panel with its labelmap toolbox (Brush / Eraser / Threshold).
+  segmentationPanel: '@ohif/extension-cornerstone.panelModule.panelSegmentationWithToolsLabelMap',
   segSopClassHandler: '@ohif/extension-cornerstone-dicom-seg.sopClassHandlerModule.dicom-seg',
   segViewport: '@ohif/extension-cornerstone-dicom-seg.viewportModule.dicom-seg',
 } as const;
@@ -61,6 +64,17 @@ function toArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** Segmentation tools for the 'default' and 'mpr' groups: OHIF's labelmap editing tools + our click tool. */
+function segmentationTools({ customizationService }: Services): ToolEntry[] {
+  const pack = customizationService?.getCustomization('cornerstone.segmentationTools') as { passive?: ToolEntry[] } | undefined;
+  const brushes: ToolEntry[] = pack?.passive ?? [
+    { toolName: 'CircularBrush', parentTool: 'Brush', configuration: { activeStrategy: 'FILL_INSIDE_CIRCLE' } },
+    { toolName: 'CircularEraser', parentTool: 'Brush', configuration: { activeStrategy: 'ERASE_INSIDE_CIRCLE' } },
+    { toolName: 'ThresholdCircularBrush', parentTool: 'Brush', configuration: { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' } },
+  ];
+  return [...brushes, { toolName: SEGMENT_VERTEBRA_TOOL }];
+}
+
 /** Registers the toolbar from the mode's resolved `toolbarButtons` / `toolbarSections` customizations. */
 function registerToolbar({ toolbarService, customizationService }: Services): void {
   if (!toolbarService || !customizationService) return;
@@ -78,16 +92,28 @@ export function createModeInstance() {
 
     // Toolbar composition, seeded by OHIF's mode route into the mode customization scope on enter (3.13):
     // the cornerstone extension's button definitions and layout, with our primary section.
-    toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }],
+    // Segmentation: OHIF's labelmap editing buttons (Brush, Eraser, Threshold in the segmentation panel's
+    // toolbox) and our Segment vertebra / Segment lesion / Level labels buttons in the primary bar.
+    toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }, { $reference: 'cornerstone.segmentationToolbarButtons' }, ...segmentationToolbarButtons],
     toolbarSections: [
       { $reference: 'cornerstone.toolbarSections' },
-      { primary: ['WindowLevel', 'Pan', 'Zoom', 'TrackballRotate', 'Capture', 'Layout', 'Crosshairs', 'MeasurementTools', 'MoreTools'] },
+      { $reference: 'cornerstone.segmentationToolbarSections' },
+      {
+        primary: [
+          'WindowLevel', 'Pan', 'Zoom', 'TrackballRotate', 'Capture', 'Layout', 'Crosshairs', 'MeasurementTools',
+          SEGMENTATION_BUTTON_IDS.segmentVertebra, SEGMENTATION_BUTTON_IDS.segmentLesion, SEGMENTATION_BUTTON_IDS.levelLabels,
+          'MoreTools',
+        ],
+        LabelMapTools: ['BrushTools'],
+      },
     ],
 
     onModeEnter({ servicesManager, extensionManager }: ModeContext): void {
       const services = servicesManager.services;
       services.measurementService?.clearMeasurements();
-      if (services.toolGroupService) initToolGroups({ extensionManager, toolGroupService: services.toolGroupService });
+      if (services.toolGroupService) {
+        initToolGroups({ extensionManager, toolGroupService: services.toolGroupService, additionalPassive: segmentationTools(services) });
+      }
       registerToolbar(services);
     },
 

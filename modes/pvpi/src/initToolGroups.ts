@@ -12,8 +12,10 @@ interface ToolGroupService {
   createToolGroupAndAddTools(toolGroupId: string, tools: ToolBlocks): unknown;
 }
 
-interface ToolEntry {
+/** One tool of a tool group (OHIF's format; `parentTool` makes a configured instance of another tool). */
+export interface ToolEntry {
   toolName: string;
+  parentTool?: string;
   bindings?: Array<Record<string, number>>;
   configuration?: Record<string, unknown>;
 }
@@ -29,6 +31,8 @@ export interface ToolBlocks {
 interface Params {
   extensionManager: { getModuleEntry(id: string): unknown };
   toolGroupService: ToolGroupService;
+  /** Extra passive tools for the 'default' and 'mpr' groups (segmentation editing, our click tool). */
+  additionalPassive?: ToolEntry[];
 }
 
 /** Navigation tools every viewport has: W/L on left drag, pan on middle, zoom on right, scroll on the wheel. */
@@ -53,7 +57,7 @@ function measurementTools(names: Record<string, string>): ToolEntry[] {
  * Creates the tool groups the mode's toolbar buttons address ('default' for stack viewports, 'mpr' for the
  * orthogonal reformats, 'volume3d'). Later issues add the needle and seed tools to 'default' and 'mpr'.
  */
-export function initToolGroups({ extensionManager, toolGroupService }: Params): void {
+export function initToolGroups({ extensionManager, toolGroupService, additionalPassive = [] }: Params): void {
   const utility = extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.tools') as CornerstoneToolsUtility | undefined;
   if (!utility) throw new Error('PVPI mode needs @ohif/extension-cornerstone (its tools utility module is missing)');
   const { toolNames: names, Enums } = utility.exports;
@@ -61,13 +65,13 @@ export function initToolGroups({ extensionManager, toolGroupService }: Params): 
 
   toolGroupService.createToolGroupAndAddTools(TOOL_GROUP_IDS.default, {
     active: navigationTools(names, mouse),
-    passive: measurementTools(names),
+    passive: [...measurementTools(names), ...additionalPassive],
     enabled: [{ toolName: names.ReferenceLines }].filter((t) => t.toolName),
   });
 
   toolGroupService.createToolGroupAndAddTools(TOOL_GROUP_IDS.mpr, {
     active: navigationTools(names, mouse),
-    passive: measurementTools(names),
+    passive: [...measurementTools(names), ...additionalPassive],
     disabled: [
       {
         toolName: names.Crosshairs,

@@ -1,6 +1,7 @@
 import { getHostContext } from '../host/hostContext';
 import { PANEL_IDS } from '../id';
 import type { ExtensionParams } from '../host/ohifTypes';
+import { segmentationActions } from '../segmentation/register';
 
 /** Command names this extension defines (run with `commandsManager.runCommand(name, options)`). */
 export const COMMANDS = {
@@ -17,6 +18,7 @@ export function getCommandsModule(_params: ExtensionParams) {
         | undefined;
       panelService?.activatePanel(PANEL_IDS.planning, true);
     },
+    ...segmentationActions,
   };
   const definitions = Object.fromEntries(Object.keys(actions).map((name) => [name, { commandFn: actions[name as keyof typeof actions] }]));
   return { actions, definitions, defaultContext: 'CORNERSTONE' };

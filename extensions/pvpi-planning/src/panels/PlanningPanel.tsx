@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useViewerSelection } from '../host/useHostServices';
 import type { DisplaySet } from '../host/ohifTypes';
+import { SegmentationSection } from '../segmentation/SegmentationSection';
 import { colors, headingStyle, mutedStyle, panelStyle, sectionStyle } from './theme';
 
 /** A titled block of the planning panel; later issues replace the placeholders with their views. */
@@ -64,7 +65,7 @@ export function PlanningPanel() {
         <SeriesInView displaySets={displaySets} />
       </PanelSection>
       <PanelSection id="segmentation" title="Segmentation">
-        <p style={mutedStyle}>Vertebral body, pedicles, canal and lesion segmentation will appear here.</p>
+        <SegmentationSection />
       </PanelSection>
       <PanelSection id="needles" title="Needles">
         <p style={mutedStyle}>Transpedicular needle trajectories will appear here.</p>
