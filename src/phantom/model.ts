@@ -386,12 +386,13 @@ export function buildPhantomParameters(options: PhantomModelOptions = {}): Phant
       return { startMm: r3(base), endMm: r3([base[0], base[1], zc - mm.bodyHeightMm / 2 - 3]), radiusMm: 3.5 };
     };
     // Floating ribs (T10–T12): capsule chains from the costovertebral joint, laterally, backwards then forwards.
+    // The rib head stops 2 mm short of the body (the joint's cartilage space), so bone does not fuse across it.
     const ribs: CapsuleParams[] = [];
     if (mm.name.startsWith('T')) {
       const reach = mm.name === 'T12' ? 2 : 3;
       for (const sx of [1, -1]) {
         const pts: Vec3[] = [
-          [sx * (a - 1), yPost - 3, pedZ],
+          [sx * (a + 6.5), yPost - 3, pedZ],
           [sx * (a + 22), yPost + 14, pedZ - 5],
           [sx * (a + 48), yPost + 12, pedZ - 12],
           [sx * (a + 68), yPost - 8, pedZ - 20],

@@ -29,7 +29,7 @@ export interface PhantomStudy {
 
 /** Deterministic UIDs of the phantom study for a seed. */
 export function phantomUids(seed: number): PhantomStudyUids {
-  const root = `pvpi-phantom/v1/seed-${seed}`;
+  const root = `pvpi-phantom/v2/seed-${seed}`;
   return {
     studyInstanceUID: uidFromName(`${root}/study`),
     ctSeriesInstanceUID: uidFromName(`${root}/ct-series`),
@@ -83,7 +83,7 @@ export function buildPhantomStudy(phantom: Phantom): PhantomStudy {
     studyDescription: 'Synthetic spine CT phantom (PVPI Planner)',
     referringPhysicianName: '',
   };
-  const sopInstanceUIDs = Array.from({ length: nz }, (_, k) => uidFromName(`pvpi-phantom/v1/seed-${params.seed}/ct/${k}`));
+  const sopInstanceUIDs = Array.from({ length: nz }, (_, k) => uidFromName(`pvpi-phantom/v2/seed-${params.seed}/ct/${k}`));
   const ctFiles = writeCtSeries(phantom.ct, {
     ...study,
     seriesInstanceUID: uids.ctSeriesInstanceUID,
@@ -119,7 +119,7 @@ export function buildPhantomStudy(phantom: Phantom): PhantomStudy {
     softwareVersions: '0.1.0',
     contentDate: '20250101',
     contentTime: '090000',
-    dimensionOrganizationUID: uidFromName(`pvpi-phantom/v1/seed-${params.seed}/seg-dimension-organization`),
+    dimensionOrganizationUID: uidFromName(`pvpi-phantom/v2/seed-${params.seed}/seg-dimension-organization`),
   });
   const parametersJson = JSON.stringify({ ...params, uids, ctSopInstanceUIDsBySlice: sopInstanceUIDs }, null, 2);
   return { uids, study, ctFiles, seg: { fileName: 'ground-truth.dcm', bytes: seg.bytes, numberOfFrames: seg.numberOfFrames, segments }, parametersJson };

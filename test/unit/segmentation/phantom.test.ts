@@ -24,7 +24,7 @@ const segmentLevel = (level: string): VertebraSegmentation => {
   return r;
 };
 
-describe.each(['L1', 'L2', 'L3'])('Dice against the phantom ground truth, %s', (level) => {
+describe.each(['T12', 'L1', 'L2', 'L3'])('Dice against the phantom ground truth, %s', (level) => {
   it('meets the issue thresholds for body, canal, pedicles and (L1) lesion', () => {
     const d = dicePerStructure(p, level, segmentLevel(level));
     expect(d.body).toBeGreaterThanOrEqual(THRESHOLDS.body);
