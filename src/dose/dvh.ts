@@ -70,6 +70,9 @@ export interface Dvh {
   totalVolumeCm3: number;
 }
 
+/** Bins at most; doses beyond the last bin are counted in it (overflow), e.g. voxels containing a seed. */
+export const MAX_DVH_BINS = 100_000;
+
 /** Differential and cumulative DVH with bins of `binWidthGy` (default: 200 bins up to the maximum). */
 export function computeDvh(samples: DoseSamples, binWidthGy?: number): Dvh {
   let max = 0;
@@ -80,7 +83,7 @@ export function computeDvh(samples: DoseSamples, binWidthGy?: number): Dvh {
   }
   const w = binWidthGy ?? (max > 0 ? max / 200 : 1);
   if (!(w > 0)) throw new Error(`DVH bin width must be > 0 Gy, got ${w}`);
-  const nBins = Math.floor(max / w) + 1;
+  const nBins = Math.min(MAX_DVH_BINS, Math.floor(max / w) + 1);
   const diff = new Float64Array(nBins);
   for (let i = 0; i < samples.doseGy.length; i++) diff[Math.min(nBins - 1, Math.max(0, Math.floor(samples.doseGy[i] / w)))] += samples.volumeCm3[i];
   const cum = new Float64Array(nBins);

@@ -55,7 +55,7 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
         }
         const kEndHalo = Math.min(nz, req.kEnd + 1);
         const local: VolumeGeometry = { ...req.geometry, dimensions: [nx, ny, kEndHalo - req.kStart], originMm: voxelToPatient(req.geometry, 0, 0, req.kStart) };
-        const engine = new DoseEngine(local, getSourceModel(req.modelId), { blockSize: req.blockSize });
+        const engine = new DoseEngine(local, getSourceModel(req.modelId), { blockSize: req.blockSize, exactAboveFractionOfMax: req.exactAboveFractionOfMax });
         state = { engine, full: req.geometry, local, kStart: req.kStart, kEnd: req.kEnd, structures: new Map() };
         return { result: { kStart: req.kStart, kEnd: req.kEnd }, transfer: [] };
       }

@@ -83,12 +83,12 @@ export class DoseWorkerPool {
   }
 
   /** Sets the dose grid (CT geometry) and the seed model; splits the slices among the workers. */
-  async init(geometry: VolumeGeometry, modelId: string, blockSize?: number): Promise<void> {
+  async init(geometry: VolumeGeometry, modelId: string, options: { blockSize?: number; exactAboveFractionOfMax?: number } = {}): Promise<void> {
     const nz = geometry.dimensions[2];
     const n = Math.min(this.endpoints.length, nz);
     this.slabs = Array.from({ length: n }, (_, w) => ({ kStart: Math.round((w * nz) / n), kEnd: Math.round(((w + 1) * nz) / n) }));
     this.geometry = geometry;
-    await Promise.all(this.slabs.map((s, w) => this.send<'init'>(w, { type: 'init', geometry, modelId, kStart: s.kStart, kEnd: s.kEnd, blockSize })));
+    await Promise.all(this.slabs.map((s, w) => this.send<'init'>(w, { type: 'init', geometry, modelId, kStart: s.kStart, kEnd: s.kEnd, ...options })));
   }
 
   private static max(r: { maxDoseRateCGyPerH: number }[]): number {

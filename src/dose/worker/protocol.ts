@@ -16,7 +16,17 @@ export interface DoseQuantity {
 }
 
 export type DoseWorkerRequest =
-  | { type: 'init'; requestId: number; geometry: VolumeGeometry; modelId: string; kStart: number; kEnd: number; blockSize?: number }
+  | {
+      type: 'init';
+      requestId: number;
+      geometry: VolumeGeometry;
+      modelId: string;
+      kStart: number;
+      kEnd: number;
+      /** Engine options (see DoseEngineOptions): block size and the fraction of the max above which dose is exact. */
+      blockSize?: number;
+      exactAboveFractionOfMax?: number;
+    }
   | { type: 'setSeeds'; requestId: number; seeds: Seed[] }
   | { type: 'addSeed'; requestId: number; seed: Seed }
   | { type: 'updateSeed'; requestId: number; seed: Seed }
