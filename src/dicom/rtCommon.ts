@@ -308,3 +308,15 @@ export function privateRecord(json: unknown, format: string): Record<string, unk
   const rec = json as Record<string, unknown>;
   return rec['format'] === format ? rec : undefined;
 }
+
+/** A person name (PN) as a string: dcmjs naturalizes PN as [{ Alphabetic }] or a plain string. */
+export function personName(ds: NaturalDataset, key: string): string | undefined {
+  const v = ds[key];
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  if (typeof first === 'string') return first.trim() || undefined;
+  if (first && typeof first === 'object' && 'Alphabetic' in first) {
+    const a = (first as { Alphabetic: unknown }).Alphabetic;
+    return typeof a === 'string' && a.trim() !== '' ? a.trim() : undefined;
+  }
+  return undefined;
+}

@@ -25,6 +25,7 @@ import {
   DicomObjectError,
   guardReader,
   isoToDicomDateTime,
+  personName,
   privateRecord,
   readRtFile,
   requireNum,
@@ -382,7 +383,7 @@ export function readRtPlan(input: ArrayBuffer | Uint8Array, expected: ExpectedCo
     const planDate = str(dataset, 'RTPlanDate');
     const planDateTime = planDate ? dicomDateTimeToIso(planDate, str(dataset, 'RTPlanTime') ?? '') : undefined;
     const extras = privateRecord(privateJson, RTPLAN_PRIVATE_FORMAT);
-    const reviewer = str(dataset, 'ReviewerName');
+    const reviewer = personName(dataset, 'ReviewerName');
     return {
       sopInstanceUID: requireStr(dataset, 'SOPInstanceUID', '(0008,0018)', name),
       seriesInstanceUID: requireStr(dataset, 'SeriesInstanceUID', '(0020,000E)', name),
