@@ -155,6 +155,7 @@ export function SegmentationSection() {
         <p
           data-pvpi="save-status"
           data-status={st.save.status}
+          data-series-uid={st.save.seriesInstanceUID ?? ''}
           role={st.save.status === 'failed' ? 'alert' : 'status'}
           style={{ margin: '4px 0', color: st.save.status === 'failed' ? '#ff6b6b' : colors.muted, fontSize: 12 }}
         >
