@@ -20,6 +20,10 @@ import {
   type World,
 } from './support/segmentationPage';
 import { startStack, type RunningStack } from './support/stackProcess';
+import { DicomwebClient } from '../../src/dicomweb';
+import { readSeg } from '../../src/dicom/seg';
+import { Codes } from '../../src/dicom/codes';
+import { dciodvfy, hasDciodvfy } from '../unit/dicom/helpers';
 
 jest.setTimeout(180_000);
 
@@ -169,6 +173,19 @@ test('Segment vertebra on L1: labelled segments with ground-truth volumes, drawn
   expect(segsAfter).toHaveLength(segsBefore.length + 1);
   expect(segsAfter).toContain(seriesUid);
   expect(segsBefore).not.toContain(seriesUid);
+
+  // The stored SEG: valid for dciodvfy, on the CT grid, with the contract labels and SNOMED-coded types.
+  const client = new DicomwebClient({ url: stack.dicomwebUrl });
+  const instances = await client.searchInstances(studyUid, seriesUid ?? '');
+  const sopUid = instances[0]?.['00080018']?.Value?.[0];
+  expect(typeof sopUid).toBe('string');
+  const bytes = await client.retrieveInstance(studyUid, seriesUid ?? '', String(sopUid));
+  if (hasDciodvfy) expect(dciodvfy(bytes.slice().buffer, 'pvpi-seg.dcm').errors).toEqual([]);
+  const stored = readSeg(bytes, { ...phantom.grid, frameOfReferenceUID: phantom.uids.frameOfReferenceUID });
+  expect(stored.segments.map((s) => s.label).sort()).toEqual(STRUCTURES.map((s) => `L1 ${s}`).sort());
+  expect(stored.segments.find((s) => s.label === 'L1 Vertebral body')?.type?.codeValue).toBe(Codes.vertebralBody.codeValue);
+  expect(stored.segments.find((s) => s.label === 'L1 Spinal canal')?.type?.codeValue).toBe(Codes.vertebralCanal.codeValue);
+  expect(stored.segments.find((s) => s.label === 'L1 Lesion')?.type?.codeValue).toBe(Codes.neoplasmSecondary.codeValue);
 
   mkdirSync(resultsDir, { recursive: true });
   await page.screenshot({ path: path.join(resultsDir, 'e2e-segmentation.png') });

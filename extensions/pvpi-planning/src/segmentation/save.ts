@@ -104,7 +104,8 @@ export function buildSeg(): { bytes: Uint8Array; seriesInstanceUID: string; stud
       seriesNumber: Math.max(900, ...seriesNumbers) + 1,
       seriesDescription: 'PVPI vertebral segmentation',
       contentLabel: 'VERTEBRAE',
-      contentDescription: 'Vertebral body, pedicles, posterior elements, spinal canal and lesion per level',
+      // LO: at most 64 characters (PS3.5 Table 6.2-1).
+      contentDescription: 'Vertebrae per level: body, pedicles, arch, canal, lesion',
       contentCreatorName: '',
       manufacturer: 'PVPI Planner',
       manufacturerModelName: 'PVPI Planner OHIF extension',
