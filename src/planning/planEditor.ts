@@ -1,0 +1,193 @@
+/**
+ * Editing a plan with undo/redo. Every edit is a pure function Plan → Plan; the editor keeps the history and
+ * notifies listeners. The viewer, the CLI and tests share it, so "undo" means the same everywhere.
+ */
+import type { Vec3 } from '../geometry/volume';
+import type { DoseConstraint, Needle, Plan, Prescription, Seed, SeedSource } from './plan';
+
+export type PlanEdit =
+  | { type: 'addNeedle'; needle: Needle }
+  | { type: 'updateNeedle'; id: string; changes: Partial<Omit<Needle, 'id'>> }
+  | { type: 'removeNeedle'; id: string }
+  | { type: 'addSeeds'; seeds: Seed[] }
+  | { type: 'moveSeed'; id: string; positionMm: Vec3; axis?: Vec3 }
+  | { type: 'removeSeeds'; ids: string[] }
+  | { type: 'replaceSeeds'; seeds: Seed[] }
+  | { type: 'setPrescription'; prescription: Partial<Prescription> }
+  | { type: 'setSource'; source: Partial<SeedSource> }
+  | { type: 'setImplantDateTime'; implantDateTime: string }
+  | { type: 'setConstraints'; constraints: DoseConstraint[] }
+  | { type: 'setApproval'; approval: Plan['approval'] }
+  | { type: 'rename'; name: string };
+
+export class PlanEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanEditError';
+  }
+}
+
+const hasErrors = (n: Needle): boolean => n.findings.some((f) => f.severity === 'error');
+
+/** A needle whose evaluation has errors carries seeds only after an explicit override. */
+export function needleAcceptsSeeds(n: Needle): boolean {
+  return !hasErrors(n) || n.override !== undefined;
+}
+
+/** Applies one edit; throws PlanEditError for edits that make no sense (unknown ids, seeds on a blocked needle). */
+export function applyPlanEdit(plan: Plan, edit: PlanEdit, nowDateTime: string): Plan {
+  const touched = (p: Plan): Plan => ({ ...p, modifiedDateTime: nowDateTime, approval: edit.type === 'setApproval' ? p.approval : 'UNAPPROVED' });
+  const needle = (id: string): Needle => {
+    const n = plan.needles.find((x) => x.id === id);
+    if (!n) throw new PlanEditError(`no needle with id ${id}`);
+    return n;
+  };
+  switch (edit.type) {
+    case 'addNeedle':
+      if (plan.needles.some((n) => n.id === edit.needle.id)) throw new PlanEditError(`needle id ${edit.needle.id} already exists`);
+      return touched({ ...plan, needles: [...plan.needles, edit.needle] });
+    case 'updateNeedle':
+      needle(edit.id);
+      return touched({ ...plan, needles: plan.needles.map((n) => (n.id === edit.id ? { ...n, ...edit.changes } : n)) });
+    case 'removeNeedle':
+      needle(edit.id);
+      // Seeds delivered through a removed needle go with it.
+      return touched({ ...plan, needles: plan.needles.filter((n) => n.id !== edit.id), seeds: plan.seeds.filter((s) => s.needleId !== edit.id) });
+    case 'addSeeds':
+    case 'replaceSeeds': {
+      for (const s of edit.seeds) {
+        if (s.needleId !== undefined && !needleAcceptsSeeds(needle(s.needleId))) {
+          throw new PlanEditError(`needle ${needle(s.needleId).label} violates a safety constraint; override it explicitly before placing seeds`);
+        }
+      }
+      const base = edit.type === 'addSeeds' ? plan.seeds : [];
+      const ids = new Set(base.map((s) => s.id));
+      for (const s of edit.seeds) {
+        if (ids.has(s.id)) throw new PlanEditError(`seed id ${s.id} already exists`);
+        ids.add(s.id);
+      }
+      return touched({ ...plan, seeds: [...base, ...edit.seeds] });
+    }
+    case 'moveSeed': {
+      if (!plan.seeds.some((s) => s.id === edit.id)) throw new PlanEditError(`no seed with id ${edit.id}`);
+      return touched({ ...plan, seeds: plan.seeds.map((s) => (s.id === edit.id ? { ...s, positionMm: edit.positionMm, axis: edit.axis ?? s.axis } : s)) });
+    }
+    case 'removeSeeds': {
+      const ids = new Set(edit.ids);
+      return touched({ ...plan, seeds: plan.seeds.filter((s) => !ids.has(s.id)) });
+    }
+    case 'setPrescription':
+      if (edit.prescription.doseGy !== undefined && !(edit.prescription.doseGy > 0)) throw new PlanEditError('the prescription must be a positive dose in Gy');
+      return touched({ ...plan, prescription: { ...plan.prescription, ...edit.prescription } });
+    case 'setSource':
+      if (edit.source.airKermaStrengthU !== undefined && !(edit.source.airKermaStrengthU > 0)) throw new PlanEditError('the air-kerma strength must be positive (U)');
+      return touched({ ...plan, source: { ...plan.source, ...edit.source } });
+    case 'setImplantDateTime':
+      return touched({ ...plan, implantDateTime: edit.implantDateTime });
+    case 'setConstraints':
+      return touched({ ...plan, constraints: edit.constraints.map((c) => ({ ...c })) });
+    case 'setApproval':
+      return { ...plan, approval: edit.approval, modifiedDateTime: nowDateTime };
+    case 'rename':
+      return touched({ ...plan, name: edit.name });
+  }
+}
+
+export interface PlanEditorOptions {
+  /** Maximum number of undo steps kept (default 200). */
+  historyLimit?: number;
+  /** Clock, injectable for tests; returns an ISO 8601 date-time. */
+  now?: () => string;
+}
+
+export type PlanListener = (plan: Plan, cause: PlanEdit | 'undo' | 'redo' | 'load') => void;
+
+/** Holds the current plan with an undo/redo history. Consecutive moves of the same seed merge into one step. */
+export class PlanEditor {
+  private past: Plan[] = [];
+  private future: Plan[] = [];
+  private current: Plan;
+  private lastEdit: PlanEdit | undefined;
+  private readonly listeners = new Set<PlanListener>();
+  private readonly limit: number;
+  private readonly now: () => string;
+
+  constructor(plan: Plan, options: PlanEditorOptions = {}) {
+    this.current = plan;
+    this.limit = options.historyLimit ?? 200;
+    this.now = options.now ?? (() => new Date().toISOString());
+  }
+
+  get plan(): Plan {
+    return this.current;
+  }
+
+  get canUndo(): boolean {
+    return this.past.length > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.future.length > 0;
+  }
+
+  /** Applies an edit as one undoable step; `mergeWithPrevious` folds a drag's many moves into one step. */
+  apply(edit: PlanEdit, mergeWithPrevious = false): Plan {
+    const next = applyPlanEdit(this.current, edit, this.now());
+    const merge = mergeWithPrevious && this.lastEdit?.type === edit.type && this.past.length > 0 && sameTarget(this.lastEdit, edit);
+    if (!merge) {
+      this.past.push(this.current);
+      if (this.past.length > this.limit) this.past.shift();
+    }
+    this.future = [];
+    this.current = next;
+    this.lastEdit = edit;
+    this.emit(edit);
+    return next;
+  }
+
+  undo(): Plan {
+    const prev = this.past.pop();
+    if (prev) {
+      this.future.push(this.current);
+      this.current = prev;
+      this.lastEdit = undefined;
+      this.emit('undo');
+    }
+    return this.current;
+  }
+
+  redo(): Plan {
+    const next = this.future.pop();
+    if (next) {
+      this.past.push(this.current);
+      this.current = next;
+      this.lastEdit = undefined;
+      this.emit('redo');
+    }
+    return this.current;
+  }
+
+  /** Replaces the plan (e.g. loaded from PACS) and clears the history. */
+  load(plan: Plan): void {
+    this.past = [];
+    this.future = [];
+    this.current = plan;
+    this.lastEdit = undefined;
+    this.emit('load');
+  }
+
+  subscribe(listener: PlanListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(cause: PlanEdit | 'undo' | 'redo' | 'load'): void {
+    for (const l of this.listeners) l(this.current, cause);
+  }
+}
+
+function sameTarget(a: PlanEdit, b: PlanEdit): boolean {
+  if (a.type === 'moveSeed' && b.type === 'moveSeed') return a.id === b.id;
+  if (a.type === 'updateNeedle' && b.type === 'updateNeedle') return a.id === b.id;
+  return false;
+}
