@@ -110,7 +110,11 @@ describe('plan ↔ DICOM round trip (pure)', () => {
     const lesion = rd.dvhs.find((d) => d.roiNumber === 3)!;
     const voxelCm3 = (1 * 1 * 2) / 1000;
     const labels = bundle.segmentation.labels.data;
-    const count = (levelGy: number): number => labels.reduce((n, v, i) => n + (v === 3 && before[i] >= levelGy ? 1 : 0), 0);
+    const count = (levelGy: number): number => {
+      let n = 0;
+      for (let i = 0; i < labels.length; i++) if (labels[i] === 3 && before[i] >= levelGy) n++;
+      return n;
+    };
     expect(lesion.cumulativeCm3[0]).toBeCloseTo(count(0) * voxelCm3, 9);
     for (const b of [10, 50, 200]) {
       if (b >= lesion.cumulativeCm3.length) continue;
