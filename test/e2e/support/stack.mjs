@@ -7,7 +7,7 @@
 // Manual use: `node test/e2e/support/stack.mjs` (Ctrl-C to stop).
 // Environment: DICOMWEB_URL (use that server instead of starting Orthanc), PVPI_E2E_STUDY_DIR (a folder of
 // DICOM files + phantom.json {studyInstanceUID} to load instead of the generated phantom).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,7 +66,11 @@ async function main() {
   } else {
     await orthanc.ensureOrthancInstalled({ log });
     const { findFreePort } = await lib('net.mjs');
-    const o = await orthanc.startOrthanc({ httpPort: await findFreePort(), dataDir: path.join(repoRoot, '.data', 'e2e', 'orthanc'), log });
+    // Each stack gets its own Orthanc database: e2e files (and engineers) may run stacks side by side, and every
+    // test starts from the phantom study alone, so "a new SEG series was stored" means this test stored it.
+    const dataDir = path.join(repoRoot, '.data', 'e2e', `orthanc-${process.pid}`);
+    const o = await orthanc.startOrthanc({ httpPort: await findFreePort(), dataDir, log });
+    stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
     stops.push(() => o.stop());
     dicomwebUrl = o.dicomwebUrl;
   }
