@@ -4,3 +4,8 @@ export * from './uid';
 export * from './codes';
 export * from './ctSeries';
 export * from './seg';
+export * from './rtCommon';
+export * from './contours';
+export * from './rtStruct';
+export * from './rtPlan';
+export * from './rtDose';
