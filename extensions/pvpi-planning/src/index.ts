@@ -18,6 +18,7 @@ import type { ExtensionParams } from './host/ohifTypes';
 import { EXTENSION_ID } from './id';
 import { getPanelModule } from './panels/getPanelModule';
 import { registerSegmentation } from './segmentation/register';
+import { registerDose } from './dose/register';
 
 export { EXTENSION_ID, PANEL_IDS, PANEL_NAMES, TOOL_GROUP_IDS } from './id';
 
@@ -29,6 +30,7 @@ const extension = {
   preRegistration({ servicesManager, commandsManager, extensionManager }: ExtensionParams): void {
     setHostContext({ servicesManager, commandsManager, extensionManager });
     registerSegmentation();
+    registerDose();
   },
 
   getPanelModule,

@@ -2,6 +2,7 @@ import { getHostContext } from '../host/hostContext';
 import { PANEL_IDS } from '../id';
 import type { ExtensionParams } from '../host/ohifTypes';
 import { segmentationActions } from '../segmentation/register';
+import { doseActions } from '../dose/register';
 
 /** Command names this extension defines (run with `commandsManager.runCommand(name, options)`). */
 export const COMMANDS = {
@@ -19,6 +20,7 @@ export function getCommandsModule(_params: ExtensionParams) {
       panelService?.activatePanel(PANEL_IDS.planning, true);
     },
     ...segmentationActions,
+    ...doseActions,
   };
   const definitions = Object.fromEntries(Object.keys(actions).map((name) => [name, { commandFn: actions[name as keyof typeof actions] }]));
   return { actions, definitions, defaultContext: 'CORNERSTONE' };

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useViewerSelection } from '../host/useHostServices';
 import type { DisplaySet } from '../host/ohifTypes';
 import { SegmentationSection } from '../segmentation/SegmentationSection';
+import { DoseSection, PlanHeaderSection } from '../dose/DoseSection';
 import { colors, headingStyle, mutedStyle, panelStyle, sectionStyle } from './theme';
 
 /** A titled block of the planning panel; later issues replace the placeholders with their views. */
@@ -64,6 +65,9 @@ export function PlanningPanel() {
       <PanelSection id="in-view" title="In view">
         <SeriesInView displaySets={displaySets} />
       </PanelSection>
+      <PanelSection id="plan" title="Plan">
+        <PlanHeaderSection />
+      </PanelSection>
       <PanelSection id="segmentation" title="Segmentation">
         <SegmentationSection />
       </PanelSection>
@@ -74,7 +78,7 @@ export function PlanningPanel() {
         <p style={mutedStyle}>I-125 seed positions along the needles will appear here.</p>
       </PanelSection>
       <PanelSection id="dose" title="Dose">
-        <p style={mutedStyle}>Isodose lines, DVH and dose metrics will appear here.</p>
+        <DoseSection />
       </PanelSection>
     </div>
   );
