@@ -2,7 +2,7 @@
  * Trajectory constraints on the analytic spine phantom. Every expected number and code comes from the phantom's
  * analytic parameters (analyticReference.ts), never from what the code printed.
  */
-import { evaluateTrajectory } from '../../../src/geometry/trajectory';
+import { evaluateTrajectory, pedicleCorridor } from '../../../src/geometry/trajectory';
 import { suggestBilateral, suggestTrajectory } from '../../../src/geometry/trajectorySuggest';
 import type { Vec3 } from '../../../src/geometry/volume';
 import { NEEDLE_OUTER_DIAMETER_MM } from '../../../src/planning/plan';
@@ -68,6 +68,22 @@ describe('suggested transpedicular trajectory (L1, 11G)', () => {
     const analytic = analyticWallClearance(lv, 'left', s.entry, s.target, NEEDLE_OUTER_DIAMETER_MM[13] / 2);
     expect(Math.min(...Object.values(analytic.walls))).toBeGreaterThanOrEqual(MARGIN);
     expect(s.feasible).toBe(true);
+  });
+});
+
+describe('sub-voxel accuracy of the pedicle walls', () => {
+  it('the analytic pedicle axis of every fully labelled level has its exact clearance ± 0.3 mm', () => {
+    for (const name of ['T11', 'T12', 'L1', 'L2', 'L3']) {
+      for (const side of ['left', 'right'] as const) {
+        const p = levelParams(name).pedicles[side];
+        const m = levelModel(name);
+        const from = along(p.isthmusCentreMm, p.axisDirection, -12);
+        const to = along(p.isthmusCentreMm, p.axisDirection, 25);
+        // Radius 0: the clearance of the axis itself = min(isthmus half-width, half-height) exactly.
+        const c = pedicleCorridor(m, m.pedicles[side]!, from, to, 0);
+        expect({ name, side, error: Math.abs(c.minClearanceMm - p.optimalAxisClearanceMm) < 0.3 }).toEqual({ name, side, error: true });
+      }
+    }
   });
 });
 
