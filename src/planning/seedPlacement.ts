@@ -168,13 +168,22 @@ export function capsuleEnds(s: SeedCapsule): [Vec3, Vec3] {
 }
 
 /**
- * True when two seed capsules overlap. Each capsule is bounded by the set of points within 0.4 mm of its 4.5 mm
- * axis segment (which contains the 0.8 × 4.5 mm cylinder), so "no overlap" here is conservative.
+ * True when two seed capsules (cylinders 0.8 mm × 4.5 mm) overlap. Parallel axes (seeds on one needle or on
+ * parallel needles): exact cylinder test (lateral distance < 0.8 mm and axial offset < 4.5 mm). Other angles: the
+ * cylinder is bounded by the points within 0.4 mm of its 4.5 mm axis segment, so "no overlap" there is conservative.
  */
 export function capsulesOverlap(a: SeedCapsule, b: SeedCapsule): boolean {
+  const D = SEED_CAPSULE_MM.diameterMm;
+  const c = a.axis[0] * b.axis[0] + a.axis[1] * b.axis[1] + a.axis[2] * b.axis[2];
+  if (Math.abs(c) > 1 - 1e-9) {
+    const d: Vec3 = [b.positionMm[0] - a.positionMm[0], b.positionMm[1] - a.positionMm[1], b.positionMm[2] - a.positionMm[2]];
+    const along = d[0] * a.axis[0] + d[1] * a.axis[1] + d[2] * a.axis[2];
+    const lateral = Math.sqrt(Math.max(0, d[0] * d[0] + d[1] * d[1] + d[2] * d[2] - along * along));
+    return lateral < D - 1e-9 && Math.abs(along) < SEED_CAPSULE_MM.lengthMm - 1e-9;
+  }
   const [a0, a1] = capsuleEnds(a);
   const [b0, b1] = capsuleEnds(b);
-  return segmentDistanceMm(a0, a1, b0, b1) < SEED_CAPSULE_MM.diameterMm - 1e-9;
+  return segmentDistanceMm(a0, a1, b0, b1) < D - 1e-9;
 }
 
 /**
