@@ -548,11 +548,11 @@ export function* autoPlanSteps(input: AutoPlanInput): Generator<AutoPlanProgress
         message: `V100 ${v100.toFixed(1)} % < ${goal} %: the spinal canal limit binds (${binding}); without it ${freeV100.toFixed(1)} % would be reachable. Add a needle farther from the canal, accept lower coverage, or review the canal limit.`,
       });
     }
-    if (C > 0 && !(freeV100 >= goal)) {
+    if (!(freeV100 >= goal)) {
       findings.push({
         code: 'ADD_NEEDLE',
         severity: 'error',
-        message: `V100 ${v100.toFixed(1)} % < ${goal} % with every allowed position on the ${input.needles.length} needle(s): add a needle (or use stronger seeds); the uncovered part of the target is out of reach of the planned tracks.`,
+        message: C === 0 ? `V100 0 % < ${goal} %: add a needle through the target.` : `V100 ${v100.toFixed(1)} % < ${goal} % with every allowed position on the ${input.needles.length} needle(s): add a needle (or use stronger seeds); the uncovered part of the target is out of reach of the planned tracks.`,
       });
     }
   }
