@@ -3,6 +3,7 @@
 //   pvpi-mode.js         the OHIF mode (modes/pvpi); finds pvpi-extension.js next to itself (import.meta.url)
 //   pvpi-dose-worker.js  the dose engine Web Worker (src/dose/worker/browserWorker.ts), when that file exists
 //   pvpi-segmentation-worker.js  the click-to-segment Web Worker (extensions/pvpi-planning/src/workers/segmentationWorker.ts)
+//   pvpi-planning-worker.js  trajectory checks and auto-plan Web Worker (extensions/pvpi-planning/src/workers/planningWorker.ts)
 // Each file is self-contained (no shared chunks), so an admin can copy the folder anywhere and list the URLs in
 // app-config.js. Production mode and source maps by default; `npm run build:ohif -- --mode development` for dev.
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import webpack from 'webpack';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const doseWorkerEntry = path.join(root, 'src', 'dose', 'worker', 'browserWorker.ts');
 const segmentationWorkerEntry = path.join(root, 'extensions', 'pvpi-planning', 'src', 'workers', 'segmentationWorker.ts');
+const planningWorkerEntry = path.join(root, 'extensions', 'pvpi-planning', 'src', 'workers', 'planningWorker.ts');
 
 /** Packages that belong to the host viewer: bundling a second copy would split Cornerstone/OHIF state. */
 const HOST_ONLY = /^@(cornerstonejs|ohif)\//;
@@ -26,6 +28,8 @@ export default (_env, argv) => {
   if (existsSync(doseWorkerEntry)) entry['pvpi-dose-worker'] = doseWorkerEntry;
   // Click-to-segment (src/segmentation) off the main thread; spawned by extensions/pvpi-planning/src/segmentation/workerClient.ts.
   entry['pvpi-segmentation-worker'] = segmentationWorkerEntry;
+  // Trajectory checks/suggestions and automatic seed planning off the main thread; spawned by extensions/pvpi-planning/src/needles/planningClient.ts.
+  entry['pvpi-planning-worker'] = planningWorkerEntry;
 
   return {
     mode,

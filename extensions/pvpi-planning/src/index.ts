@@ -19,6 +19,7 @@ import { EXTENSION_ID } from './id';
 import { getPanelModule } from './panels/getPanelModule';
 import { registerSegmentation } from './segmentation/register';
 import { registerDose } from './dose/register';
+import { registerPlanning } from './needles/register';
 
 export { EXTENSION_ID, PANEL_IDS, PANEL_NAMES, TOOL_GROUP_IDS } from './id';
 
@@ -31,6 +32,7 @@ const extension = {
     setHostContext({ servicesManager, commandsManager, extensionManager });
     registerSegmentation();
     registerDose();
+    registerPlanning();
   },
 
   getPanelModule,

@@ -7,6 +7,8 @@
 import { PANEL_IDS } from '@pvpi/extension-pvpi-planning/src/id';
 import { SEGMENTATION_BUTTON_IDS, SEGMENT_VERTEBRA_TOOL } from '@pvpi/extension-pvpi-planning/src/segmentation/ids';
 import { segmentationToolbarButtons } from '@pvpi/extension-pvpi-planning/src/segmentation/toolbarButtons';
+import { NEEDLE_TOOL, PLANNING_BUTTON_IDS, SEED_TOOL } from '@pvpi/extension-pvpi-planning/src/needles/ids';
+import { planningToolbarButtons } from '@pvpi/extension-pvpi-planning/src/needles/toolbarButtons';
 import { pvpiExtensionSpecifier } from './extensionSpecifiers';
 import { DISPLAY_NAME, MODE_ID, ROUTE_NAME } from './id';
 import { initToolGroups, type ToolEntry } from './initToolGroups';
@@ -72,7 +74,7 @@ function segmentationTools({ customizationService }: Services): ToolEntry[] {
     { toolName: 'CircularEraser', parentTool: 'Brush', configuration: { activeStrategy: 'ERASE_INSIDE_CIRCLE' } },
     { toolName: 'ThresholdCircularBrush', parentTool: 'Brush', configuration: { activeStrategy: 'THRESHOLD_INSIDE_CIRCLE' } },
   ];
-  return [...brushes, { toolName: SEGMENT_VERTEBRA_TOOL }];
+  return [...brushes, { toolName: SEGMENT_VERTEBRA_TOOL }, { toolName: NEEDLE_TOOL }, { toolName: SEED_TOOL }];
 }
 
 /** Registers the toolbar from the mode's resolved `toolbarButtons` / `toolbarSections` customizations. */
@@ -94,7 +96,7 @@ export function createModeInstance() {
     // the cornerstone extension's button definitions and layout, with our primary section.
     // Segmentation: OHIF's labelmap editing buttons (Brush, Eraser, Threshold in the segmentation panel's
     // toolbox) and our Segment vertebra / Segment lesion / Level labels buttons in the primary bar.
-    toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }, { $reference: 'cornerstone.segmentationToolbarButtons' }, ...segmentationToolbarButtons],
+    toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }, { $reference: 'cornerstone.segmentationToolbarButtons' }, ...segmentationToolbarButtons, ...planningToolbarButtons],
     toolbarSections: [
       { $reference: 'cornerstone.toolbarSections' },
       { $reference: 'cornerstone.segmentationToolbarSections' },
@@ -102,6 +104,7 @@ export function createModeInstance() {
         primary: [
           'WindowLevel', 'Pan', 'Zoom', 'TrackballRotate', 'Capture', 'Layout', 'Crosshairs', 'MeasurementTools',
           SEGMENTATION_BUTTON_IDS.segmentVertebra, SEGMENTATION_BUTTON_IDS.segmentLesion, SEGMENTATION_BUTTON_IDS.levelLabels,
+          PLANNING_BUTTON_IDS.needle, PLANNING_BUTTON_IDS.suggestTrajectory, PLANNING_BUTTON_IDS.bullsEye, PLANNING_BUTTON_IDS.seed,
           'MoreTools',
         ],
         LabelMapTools: ['BrushTools'],

@@ -3,6 +3,8 @@ import { useViewerSelection } from '../host/useHostServices';
 import type { DisplaySet } from '../host/ohifTypes';
 import { SegmentationSection } from '../segmentation/SegmentationSection';
 import { DoseSection, PlanHeaderSection } from '../dose/DoseSection';
+import { NeedlesSection } from '../needles/NeedlesSection';
+import { SeedsSection } from '../seeds/SeedsSection';
 import { colors, headingStyle, mutedStyle, panelStyle, sectionStyle } from './theme';
 
 /** A titled block of the planning panel; later issues replace the placeholders with their views. */
@@ -72,10 +74,10 @@ export function PlanningPanel() {
         <SegmentationSection />
       </PanelSection>
       <PanelSection id="needles" title="Needles">
-        <p style={mutedStyle}>Transpedicular needle trajectories will appear here.</p>
+        <NeedlesSection />
       </PanelSection>
       <PanelSection id="seeds" title="Seeds">
-        <p style={mutedStyle}>I-125 seed positions along the needles will appear here.</p>
+        <SeedsSection />
       </PanelSection>
       <PanelSection id="dose" title="Dose">
         <DoseSection />

@@ -1,0 +1,109 @@
+/**
+ * Panel section "Seeds": seed count and total air-kerma strength, the seeds per needle (depth from the tip, remove),
+ * automatic planning with progress and cancel, undo/redo. Dose, isodoses and DVH follow every change (dose view).
+ */
+import { PRESCRIPTION_LITERATURE_RANGE_GY, type Needle, type Seed } from '../../../../src/planning/plan';
+import { mutedStyle } from '../panels/theme';
+import { usePlan } from '../plan/planSession';
+import { PlanHistory } from '../needles/PlanHistory';
+import { buttonStyle, errorStyle, infoStyle, rowStyle } from '../needles/styles';
+import { cancelAutoPlan, runAutoPlan } from './autoPlanRunner';
+import { depthFromTipMm, removeSeeds, selectSeed } from './controller';
+import { useSeedState } from './store';
+
+function seedStrengthU(seed: Seed, sourceU: number): number {
+  return seed.airKermaStrengthU ?? sourceU;
+}
+
+/** The Seeds section of the planning panel. */
+export function SeedsSection() {
+  const plan = usePlan();
+  const st = useSeedState();
+  if (!plan) return <p style={mutedStyle}>Show the planning CT to start a plan.</p>;
+  const sourceU = plan.source.airKermaStrengthU;
+  const total = plan.seeds.reduce((s, seed) => s + seedStrengthU(seed, sourceU), 0);
+  const byNeedle = new Map<string, Seed[]>();
+  for (const s of plan.seeds) byNeedle.set(s.needleId ?? '', [...(byNeedle.get(s.needleId ?? '') ?? []), s]);
+  const needleOf = (id: string): Needle | undefined => plan.needles.find((n) => n.id === id);
+  const ap = st.autoPlan;
+  return (
+    <div data-pvpi="seeds-section">
+      <div data-pvpi="seed-summary" data-seed-count={plan.seeds.length} data-total-strength-u={total.toFixed(3)}>
+        <strong data-pvpi="seed-count">{plan.seeds.length}</strong> {plan.seeds.length === 1 ? 'seed' : 'seeds'} · total{' '}
+        <strong data-pvpi="seed-total-strength">{total.toFixed(2)}</strong> U ({plan.source.modelId}, {sourceU} U per seed at{' '}
+        {new Date(plan.source.calibrationDateTime).toLocaleDateString()})
+      </div>
+      <div style={mutedStyle} title={`Published range for permanent 125I spine implants: ${PRESCRIPTION_LITERATURE_RANGE_GY[0]}–${PRESCRIPTION_LITERATURE_RANGE_GY[1]} Gy`}>
+        Prescription {plan.prescription.doseGy} Gy to the {plan.prescription.targetLabel.toLowerCase()} (literature {PRESCRIPTION_LITERATURE_RANGE_GY[0]}–{PRESCRIPTION_LITERATURE_RANGE_GY[1]} Gy)
+      </div>
+      <div style={{ display: 'flex', gap: 4, alignItems: 'center', flexWrap: 'wrap', marginTop: 4 }}>
+        {ap.running ? (
+          <button type="button" style={buttonStyle} data-pvpi="autoplan-cancel" onClick={cancelAutoPlan}>
+            Cancel auto-plan
+          </button>
+        ) : (
+          <button
+            type="button"
+            style={buttonStyle}
+            data-pvpi="autoplan"
+            disabled={plan.needles.length === 0}
+            onClick={() => void runAutoPlan()}
+            title="Choose seed positions on the needles to cover the lesion with the prescription (V100 ≥ 95 %) within the spinal-canal limits; replaces the current seeds (undoable)"
+          >
+            Auto-plan
+          </button>
+        )}
+        <PlanHistory where="seeds" />
+      </div>
+      {ap.running && (
+        <div data-pvpi="autoplan-progress" style={infoStyle}>
+          <progress value={ap.fraction} max={1} style={{ width: '100%' }} />
+          <div style={mutedStyle}>{ap.message}</div>
+        </div>
+      )}
+      {ap.summary && !ap.running && (
+        <div data-pvpi="autoplan-summary" style={infoStyle}>
+          {ap.summary}
+          {(ap.findings ?? []).map((f, i) => (
+            <div key={i} style={{ color: f.severity === 'error' ? 'rgb(255, 110, 110)' : 'rgb(255, 176, 0)' }}>
+              {f.code}: {f.message}
+            </div>
+          ))}
+        </div>
+      )}
+      {st.error && (
+        <p style={errorStyle} data-pvpi="seeds-error">
+          {st.error}
+        </p>
+      )}
+      {st.info && !st.error && <p style={mutedStyle}>{st.info}</p>}
+      {plan.seeds.length === 0 && <p style={mutedStyle}>“Place seed”: click on a needle to add a seed on its axis; drag it along the needle; Delete removes the selected seed.</p>}
+      {[...byNeedle.entries()].map(([needleId, seeds]) => {
+        const needle = needleOf(needleId);
+        return (
+          <div key={needleId || 'free'} style={rowStyle} data-pvpi="seed-group" data-needle-id={needleId}>
+            <div>
+              {needle ? needle.label : 'Not on a needle'} · {seeds.length}{' '}
+              <button type="button" style={buttonStyle} onClick={() => removeSeeds(seeds.map((s) => s.id))} title="Remove these seeds">
+                Remove all
+              </button>
+            </div>
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {seeds.map((s) => {
+                const depth = depthFromTipMm(s, needle);
+                return (
+                  <li key={s.id} data-pvpi="seed-row" data-seed-id={s.id} style={{ fontSize: 12, cursor: 'pointer', color: st.selectedSeedId === s.id ? 'rgb(0, 255, 255)' : undefined }} onClick={() => selectSeed(s.id)}>
+                    {depth !== undefined ? `${depth.toFixed(1)} mm from the tip` : `(${s.positionMm.map((x) => x.toFixed(1)).join(', ')}) mm`} · {seedStrengthU(s, sourceU)} U{' '}
+                    <button type="button" style={buttonStyle} data-pvpi="seed-remove" onClick={(ev) => { ev.stopPropagation(); removeSeeds([s.id]); }}>
+                      ✕
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
