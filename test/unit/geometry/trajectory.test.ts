@@ -116,6 +116,22 @@ describe('constructed paths raise exactly the codes the analytic geometry predic
     expect(got).toEqual(expected);
   });
 
+  it('axis on the inferior cortex (shifted by the half-height caudally): INFERIOR_WALL error at the analytic depth', () => {
+    const p = lv().pedicles.left;
+    const start = along(p.isthmusCentreMm, p.heightDirection, -p.isthmusHalfHeightMm);
+    const entry = along(start, p.axisDirection, -40);
+    const tip = along(start, p.axisDirection, 28);
+    const analytic = analyticWallClearance(lv(), 'left', entry, tip, R11);
+    const e = evaluateTrajectory(levelModel('L1'), entry, tip, { gauge: 11, marginMm: MARGIN });
+    expect(e.violations.find((v) => v.code === 'INFERIOR_WALL')?.severity).toBe('error');
+    expect(e.feasible).toBe(false);
+    expect(e.minClearanceLocation?.wall).toBe('inferior');
+    // A wall parallel to the slices is only known to within half the slice spacing (1.5 mm slices → 0.75 mm).
+    const halfSliceMm = phantom().parameters.grid.spacingMm[2] / 2;
+    expect(Math.abs((e.wallClearanceMm.inferior ?? NaN) - analytic.walls.inferior)).toBeLessThanOrEqual(halfSliceMm);
+    expect(Math.abs(e.minClearanceMm - Math.min(...Object.values(analytic.walls)))).toBeLessThanOrEqual(halfSliceMm);
+  });
+
   it('ending at the body centre (13G through the isthmus centre): exactly TIP_NEAR_CENTRE', () => {
     const p = lv().pedicles.left;
     const centre = lv().body.centreMm;
