@@ -6,14 +6,19 @@
 import { useEffect, useState } from 'react';
 import { createPlan, type Plan, type PlanReferences } from '../../../../src/planning/plan';
 import { PlanEditor, type PlanEdit, type PlanListener } from '../../../../src/planning/planEditor';
+import { kvGet, kvSet } from '../planStore/localStore';
 
 const DRAFT_PREFIX = 'pvpi-plan-draft:';
 
 let session: { key: string; editor: PlanEditor } | undefined;
 const sessionListeners = new Set<() => void>();
 
-/** Saves the draft to localStorage (best effort: storage may be full or disabled). */
+/**
+ * Saves the draft to IndexedDB (src/planStore/localStore.ts) and, while it fits, to localStorage (read
+ * synchronously when a session opens). Best effort: storage may be full or disabled.
+ */
 function persistDraft(plan: Plan): void {
+  void kvSet(DRAFT_PREFIX + plan.references.seriesInstanceUID, plan);
   try {
     globalThis.localStorage?.setItem(DRAFT_PREFIX + plan.references.seriesInstanceUID, JSON.stringify(plan));
   } catch {
@@ -43,6 +48,11 @@ export function openPlanSession(references: PlanReferences): PlanEditor {
   editor.subscribe((p) => persistDraft(p));
   session = { key, editor };
   sessionListeners.forEach((l) => l());
+  // IndexedDB holds the draft when localStorage could not (full/disabled): take it if newer and nothing was edited yet.
+  void kvGet<Plan>(DRAFT_PREFIX + key).then((stored) => {
+    if (!stored || session?.editor !== editor || editor.canUndo || editor.canRedo) return;
+    if (stored.references?.seriesInstanceUID === key && stored.modifiedDateTime > editor.plan.modifiedDateTime) editor.load(stored);
+  });
   return editor;
 }
 

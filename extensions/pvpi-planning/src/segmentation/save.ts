@@ -4,6 +4,8 @@
  * header). On failure the segmentation stays in the viewer and the panel offers a retry.
  */
 import type { SegmentDefinition } from '../../../../src/dicom/seg';
+import type { PlanningCt } from '../../../../src/dicom/rtStruct';
+import type { VolumeGeometry } from '../../../../src/geometry/volume';
 import { writeSeg } from '../../../../src/dicom/seg';
 import { randomUid } from '../../../../src/dicom/uid';
 import { DicomwebClient, DicomwebError } from '../../../../src/dicomweb';
@@ -29,8 +31,13 @@ function nowDicom(): { date: string; time: string } {
   return { date: `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`, time: `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}` };
 }
 
-/** Builds the SEG Part 10 bytes of the current PVPI segmentation. Throws a one-line Error when there is nothing to save. */
-export function buildSeg(): { bytes: Uint8Array; seriesInstanceUID: string; studyInstanceUID: string; segmentCount: number } {
+/**
+ * The current PVPI segmentation as the DICOM writers need it: the planning CT (study, series, slice SOP UIDs,
+ * grid), the label volume on the CT grid and one coded segment per non-empty level structure. Shared by
+ * "Save segmentation" and "Save plan" (extensions/pvpi-planning/src/planStore). Throws a one-line Error when
+ * there is nothing to save.
+ */
+export function segmentationForSave(): { ct: PlanningCt; labels: { geometry: VolumeGeometry; data: Uint8Array }; segments: SegmentDefinition[]; studyInstanceUID: string } {
   const cur = labelmapForSave();
   if (!cur) throw new Error('Nothing to save: segment a vertebra first');
   const { ct, lm } = cur;
@@ -72,32 +79,40 @@ export function buildSeg(): { bytes: Uint8Array; seriesInstanceUID: string; stud
   const studyInstanceUID = text(first.StudyInstanceUID) || text(ct.displaySet.StudyInstanceUID);
   const frameOfReferenceUID = g.frameOfReferenceUID ?? text(first.FrameOfReferenceUID);
   if (!frameOfReferenceUID) throw new Error('The CT has no Frame of Reference UID: a SEG cannot be referenced to it');
+  const planningCt: PlanningCt = {
+    study: {
+      patientName: text(first.PatientName),
+      patientId: text(first.PatientID),
+      patientBirthDate: text(first.PatientBirthDate),
+      patientSex: text(first.PatientSex),
+      studyInstanceUID,
+      studyDate: text(first.StudyDate),
+      studyTime: text(first.StudyTime),
+      studyId: text(first.StudyID),
+      accessionNumber: text(first.AccessionNumber),
+      studyDescription: text(first.StudyDescription),
+      referringPhysicianName: text(first.ReferringPhysicianName),
+    },
+    seriesInstanceUID: text(first.SeriesInstanceUID) || text(ct.displaySet.SeriesInstanceUID),
+    frameOfReferenceUID,
+    sopClassUID: text(first.SOPClassUID) || '1.2.840.10008.5.1.4.1.1.2',
+    sopInstanceUIDs,
+    geometry: { ...g, frameOfReferenceUID },
+  };
+  return { ct: planningCt, labels: { geometry: g, data }, segments, studyInstanceUID };
+}
+
+/** Builds the SEG Part 10 bytes of the current PVPI segmentation. Throws a one-line Error when there is nothing to save. */
+export function buildSeg(): { bytes: Uint8Array; seriesInstanceUID: string; studyInstanceUID: string; segmentCount: number } {
+  const { ct: planningCt, labels, segments, studyInstanceUID } = segmentationForSave();
   const { date, time } = nowDicom();
   const seriesNumbers = (services().displaySetService?.getActiveDisplaySets() ?? []).map((ds) => Number(ds.SeriesNumber)).filter(Number.isFinite);
   const seriesInstanceUID = randomUid();
   const sopInstanceUID = randomUid();
   const out = writeSeg(
-    { geometry: g, data },
+    labels,
     segments,
-    {
-      study: {
-        patientName: text(first.PatientName),
-        patientId: text(first.PatientID),
-        patientBirthDate: text(first.PatientBirthDate),
-        patientSex: text(first.PatientSex),
-        studyInstanceUID,
-        studyDate: text(first.StudyDate),
-        studyTime: text(first.StudyTime),
-        studyId: text(first.StudyID),
-        accessionNumber: text(first.AccessionNumber),
-        studyDescription: text(first.StudyDescription),
-        referringPhysicianName: text(first.ReferringPhysicianName),
-      },
-      seriesInstanceUID: text(first.SeriesInstanceUID) || text(ct.displaySet.SeriesInstanceUID),
-      frameOfReferenceUID,
-      sopClassUID: text(first.SOPClassUID) || '1.2.840.10008.5.1.4.1.1.2',
-      sopInstanceUIDs,
-    },
+    planningCt,
     {
       seriesInstanceUID,
       sopInstanceUID,
