@@ -2,7 +2,7 @@
  * Thin typed layer over dcmjs: write a naturalized dataset as a DICOM Part 10 file (explicit VR little endian) and
  * read one back, with narrow accessors for the values we need.
  */
-import { data as dcmjsData, type NaturalDataset } from 'dcmjs';
+import { data as dcmjsData, type DicomJsonDataset, type NaturalDataset } from 'dcmjs';
 
 export type { NaturalDataset };
 
@@ -49,8 +49,11 @@ export function ds(value: number): string {
   return value.toExponential(6);
 }
 
-/** Serialises a naturalized dataset with its File Meta Information. */
-export function writeDicomFile(dataset: NaturalDataset, sopClassUID: string, sopInstanceUID: string): ArrayBuffer {
+/**
+ * Serialises a naturalized dataset with its File Meta Information (explicit VR little endian).
+ * `extraElements` (DICOM JSON, e.g. a private block) are merged in; elements are written in ascending tag order (PS3.5 §7.1).
+ */
+export function writeDicomFile(dataset: NaturalDataset, sopClassUID: string, sopInstanceUID: string, extraElements?: DicomJsonDataset): ArrayBuffer {
   const meta: NaturalDataset = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: sopClassUID,
@@ -61,7 +64,10 @@ export function writeDicomFile(dataset: NaturalDataset, sopClassUID: string, sop
     _vrMap: { FileMetaInformationVersion: 'OB' },
   };
   const dict = new dcmjsData.DicomDict(dcmjsData.DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = dcmjsData.DicomMetaDictionary.denaturalizeDataset(dataset);
+  const body: DicomJsonDataset = { ...dcmjsData.DicomMetaDictionary.denaturalizeDataset(dataset), ...extraElements };
+  const sorted: DicomJsonDataset = {};
+  for (const tag of Object.keys(body).sort()) sorted[tag] = body[tag];
+  dict.dict = sorted;
   return dict.write();
 }
 

@@ -4,7 +4,8 @@
  * consistency checks every reader applies (SOP class, patient, study, Frame of Reference).
  */
 import { data as dcmjsData, type DicomJsonDataset, type NaturalDataset } from 'dcmjs';
-import { DicomInputError, EXPLICIT_VR_LITTLE_ENDIAN, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, num, nums, seq, str } from './dataset';
+import { DicomInputError, num, nums, seq, str, writeDicomFile } from './dataset';
+import type { StudyInfo } from './ctSeries';
 
 /** PS3.4 Annex B SOP classes of the RT objects. */
 export const RT_STRUCTURE_SET_STORAGE = '1.2.840.10008.5.1.4.1.1.481.3';
@@ -60,26 +61,11 @@ const PRIVATE_JSON_TAG = `${PRIVATE_GROUP}1001`;
 
 /** Serialises a naturalized dataset (explicit VR little endian) with an optional private JSON element. */
 export function writeRtFile(dataset: NaturalDataset, sopClassUID: string, sopInstanceUID: string, privateJson?: unknown): ArrayBuffer {
-  const meta: NaturalDataset = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClassUID,
-    MediaStorageSOPInstanceUID: sopInstanceUID,
-    TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
-    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
-    ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
-    _vrMap: { FileMetaInformationVersion: 'OB' },
-  };
-  const dict = new dcmjsData.DicomDict(dcmjsData.DicomMetaDictionary.denaturalizeDataset(meta));
-  const body: DicomJsonDataset = dcmjsData.DicomMetaDictionary.denaturalizeDataset(dataset);
-  if (privateJson !== undefined) {
-    body[PRIVATE_CREATOR_TAG] = { vr: 'LO', Value: [PRIVATE_CREATOR] };
-    body[PRIVATE_JSON_TAG] = { vr: 'UT', Value: [JSON.stringify(privateJson)] };
-  }
-  // Data elements must be in ascending tag order (PS3.5 §7.1).
-  const sorted: DicomJsonDataset = {};
-  for (const tag of Object.keys(body).sort()) sorted[tag] = body[tag];
-  dict.dict = sorted;
-  return dict.write();
+  const privateBlock: DicomJsonDataset | undefined =
+    privateJson === undefined
+      ? undefined
+      : { [PRIVATE_CREATOR_TAG]: { vr: 'LO', Value: [PRIVATE_CREATOR] }, [PRIVATE_JSON_TAG]: { vr: 'UT', Value: [JSON.stringify(privateJson)] } };
+  return writeDicomFile(dataset, sopClassUID, sopInstanceUID, privateBlock);
 }
 
 function toArrayBuffer(input: ArrayBuffer | Uint8Array): ArrayBuffer {
@@ -248,19 +234,7 @@ export interface RtSeriesInfo {
 
 /** Patient + General Study + RT Series + General Equipment + SOP Common attributes (PS3.3 C.7.1.1, C.7.2.1, C.8.8.1, C.7.5.1, C.12.1). */
 export function commonAttributes(
-  study: {
-    patientName: string;
-    patientId: string;
-    patientBirthDate: string;
-    patientSex: string;
-    studyInstanceUID: string;
-    studyDate: string;
-    studyTime: string;
-    studyId: string;
-    accessionNumber: string;
-    studyDescription: string;
-    referringPhysicianName: string;
-  },
+  study: StudyInfo,
   info: RtSeriesInfo,
   sopClassUID: string,
   modality: 'RTSTRUCT' | 'RTPLAN' | 'RTDOSE',
