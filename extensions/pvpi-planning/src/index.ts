@@ -19,6 +19,9 @@ import { EXTENSION_ID } from './id';
 import { getPanelModule } from './panels/getPanelModule';
 import { registerSegmentation } from './segmentation/register';
 import { registerDose } from './dose/register';
+import { registerPlanStore } from './planStore/register';
+import { getSopClassHandlerModule } from './rtplan/sopClassHandler';
+import { getRtPlanViewportModule } from './rtplan/RtPlanViewport';
 import { registerPlanning } from './needles/register';
 
 export { EXTENSION_ID, PANEL_IDS, PANEL_NAMES, TOOL_GROUP_IDS } from './id';
@@ -32,11 +35,15 @@ const extension = {
     setHostContext({ servicesManager, commandsManager, extensionManager });
     registerSegmentation();
     registerDose();
+    registerPlanStore();
     registerPlanning();
   },
 
   getPanelModule,
   getCommandsModule,
+  /** RT Plans (ours and other systems'): display sets in the study browser, opened into the plan session. */
+  getSopClassHandlerModule,
+  getViewportModule: getRtPlanViewportModule,
 };
 
 export default extension;

@@ -7,6 +7,7 @@
 import { PANEL_IDS } from '@pvpi/extension-pvpi-planning/src/id';
 import { SEGMENTATION_BUTTON_IDS, SEGMENT_VERTEBRA_TOOL } from '@pvpi/extension-pvpi-planning/src/segmentation/ids';
 import { segmentationToolbarButtons } from '@pvpi/extension-pvpi-planning/src/segmentation/toolbarButtons';
+import { RTPLAN_SOP_CLASS_HANDLER_ID, RTPLAN_VIEWPORT_ID } from '@pvpi/extension-pvpi-planning/src/rtplan/ids';
 import { NEEDLE_TOOL, PLANNING_BUTTON_IDS, SEED_TOOL } from '@pvpi/extension-pvpi-planning/src/needles/ids';
 import { planningToolbarButtons } from '@pvpi/extension-pvpi-planning/src/needles/toolbarButtons';
 import { pvpiExtensionSpecifier } from './extensionSpecifiers';
@@ -153,6 +154,8 @@ export function createModeInstance() {
             viewports: [
               { namespace: ohif.cornerstoneViewport, displaySetsToDisplay: [ohif.stackSopClassHandler] },
               { namespace: ohif.segViewport, displaySetsToDisplay: [ohif.segSopClassHandler] },
+              // RT Plans (ours and other systems'): opening one loads its seeds (and our needles) into the plan.
+              { namespace: RTPLAN_VIEWPORT_ID, displaySetsToDisplay: [RTPLAN_SOP_CLASS_HANDLER_ID] },
             ],
           },
         }),
@@ -161,7 +164,7 @@ export function createModeInstance() {
 
     extensions: extensionDependencies(),
     hangingProtocol: HANGING_PROTOCOL,
-    sopClassHandlers: [ohif.segSopClassHandler, ohif.stackSopClassHandler],
+    sopClassHandlers: [ohif.segSopClassHandler, RTPLAN_SOP_CLASS_HANDLER_ID, ohif.stackSopClassHandler],
   };
 }
 

@@ -3,6 +3,7 @@ import { PANEL_IDS } from '../id';
 import type { ExtensionParams } from '../host/ohifTypes';
 import { segmentationActions } from '../segmentation/register';
 import { doseActions } from '../dose/register';
+import { planStoreActions } from '../planStore/register';
 import { planningActions } from '../needles/register';
 
 /** Command names this extension defines (run with `commandsManager.runCommand(name, options)`). */
@@ -22,6 +23,7 @@ export function getCommandsModule(_params: ExtensionParams) {
     },
     ...segmentationActions,
     ...doseActions,
+    ...planStoreActions,
     ...planningActions,
   };
   const definitions = Object.fromEntries(Object.keys(actions).map((name) => [name, { commandFn: actions[name as keyof typeof actions] }]));

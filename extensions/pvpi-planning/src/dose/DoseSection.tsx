@@ -17,6 +17,7 @@ import { refreshAllPlanes } from './controller';
 import { DvhChartView } from './DvhChartView';
 import { MetricsTable } from './MetricsTable';
 import { exportReport } from './report';
+import { PlanStoreControls } from '../planStore/PlanStoreControls';
 import { setDoseState, useDoseState } from './store';
 
 const buttonStyle: CSSProperties = { background: 'transparent', color: colors.highlight, border: `1px solid ${colors.border}`, borderRadius: 4, padding: '2px 8px', fontSize: 12, cursor: 'pointer' };
@@ -151,17 +152,13 @@ export function PlanHeaderSection() {
           {plan.approval === 'APPROVED' ? ', approved' : ''}
         </dd>
       </dl>
-      <div style={rowStyle}>
-        <button type="button" style={{ ...buttonStyle, opacity: 0.5, cursor: 'not-allowed' }} disabled data-pvpi="save-plan" title="Saving the plan as DICOM (SEG, RT Structure Set, RT Plan, RT Dose) to the PACS is wired in the DICOM issue; the draft is kept in this browser meanwhile.">
-          Save plan
-        </button>
-        <button type="button" style={{ ...buttonStyle, opacity: 0.5, cursor: 'not-allowed' }} disabled data-pvpi="load-plan" title="Loading a saved plan from the PACS is wired in the DICOM issue.">
-          Load plan
-        </button>
-        <button type="button" style={buttonStyle} data-pvpi="export-report" title="Printable HTML report: plan summary, metrics, DVH and key images of the viewports" onClick={() => tryEdit(() => void exportReport(), setError)}>
-          Export report
-        </button>
-      </div>
+      <PlanStoreControls
+        extraButtons={
+          <button type="button" style={buttonStyle} data-pvpi="export-report" title="Printable HTML report: plan summary, metrics, DVH and key images of the viewports" onClick={() => tryEdit(() => void exportReport(), setError)}>
+            Export report
+          </button>
+        }
+      />
       {error && (
         <p data-pvpi="plan-error" style={{ color: '#f88', margin: '4px 0 0' }}>
           {error}

@@ -1,0 +1,43 @@
+/** OHIF commands of the plan store ("Save plan", "Load plan", opening RT Plans); results are plain data, never throws. */
+import { peekHostContext } from '../host/hostContext';
+import { openRtPlan, rtPlanRefOf, type OpenRtPlanResult } from '../rtplan/openRtPlan';
+import { PLAN_STORE_COMMANDS } from '../rtplan/ids';
+import { currentStudyInstanceUID, getPlanSaveState, listPacsPlans, loadPacsPlan, savePlanToPacs, startPlanStoreService } from './planStoreService';
+
+export { PLAN_STORE_COMMANDS };
+
+/** Starts following the plan session (pending saves, last save). Called from preRegistration. */
+export function registerPlanStore(): void {
+  startPlanStoreService();
+}
+
+export const planStoreActions = {
+  /** Saves the current plan (or retries the pending save of the unchanged plan). Resolves `{ ok, rtPlanSopInstanceUID | message, retryable }`. */
+  [PLAN_STORE_COMMANDS.savePlan]: () => savePlanToPacs(),
+  /** Lists the complete PVPI plans of a study (default: the current plan's study). */
+  [PLAN_STORE_COMMANDS.listPlans]: (options?: { studyInstanceUID?: string; includeIncomplete?: boolean }) => {
+    const study = options?.studyInstanceUID ?? currentStudyInstanceUID();
+    if (!study) return Promise.resolve({ ok: false as const, message: 'No study open', retryable: false });
+    return listPacsPlans(study, { includeIncomplete: options?.includeIncomplete === true });
+  },
+  /** Loads a saved plan into the plan session: `{ rtPlanSopInstanceUID, studyInstanceUID? }`. */
+  [PLAN_STORE_COMMANDS.loadPlan]: async (options: { rtPlanSopInstanceUID: string; studyInstanceUID?: string }) => {
+    const study = options.studyInstanceUID ?? currentStudyInstanceUID();
+    if (!study) return { ok: false as const, message: 'No study open', retryable: false };
+    const r = await loadPacsPlan(study, options.rtPlanSopInstanceUID);
+    return r.ok ? { ok: true as const, plan: r.plan, warnings: r.loaded.warnings } : r;
+  },
+  /** Opens an RT Plan (ours or another system's) into the plan session: `{ displaySetInstanceUID }` or the three UIDs. */
+  [PLAN_STORE_COMMANDS.openRtPlan]: async (options: { displaySetInstanceUID?: string; studyInstanceUID?: string; seriesInstanceUID?: string; sopInstanceUID?: string }): Promise<OpenRtPlanResult> => {
+    if (options.displaySetInstanceUID) {
+      const ds = peekHostContext()?.servicesManager.services.displaySetService?.getDisplaySetByUID(options.displaySetInstanceUID);
+      const ref = ds ? rtPlanRefOf(ds) : undefined;
+      if (!ref) return { ok: false, message: `No RT Plan display set ${options.displaySetInstanceUID}`, retryable: false };
+      return openRtPlan(ref);
+    }
+    if (!options.studyInstanceUID || !options.seriesInstanceUID || !options.sopInstanceUID) return { ok: false, message: 'Give displaySetInstanceUID or study/series/SOP instance UIDs', retryable: false };
+    return openRtPlan({ studyInstanceUID: options.studyInstanceUID, seriesInstanceUID: options.seriesInstanceUID, sopInstanceUID: options.sopInstanceUID });
+  },
+  /** The save state shown in the panel (status, message, progress, pending save, last save). */
+  [PLAN_STORE_COMMANDS.planSaveState]: () => getPlanSaveState(),
+};
