@@ -68,7 +68,12 @@ function OverrideForm({ needle }: { needle: Needle }) {
 function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleEvaluationEntry | undefined; selected: boolean }) {
   const status = needleStatus(needle);
   return (
-    <li data-pvpi="needle-row" data-needle-id={needle.id} data-status={status} style={{ ...rowStyle, listStyle: 'none', outline: selected ? '1px solid rgba(255,255,255,0.3)' : undefined }} onClick={() => selectNeedle(needle.id)}>
+    <li
+      data-pvpi="needle-row"
+      data-needle-id={needle.id}
+      data-status={status}
+      data-entry-mm={needle.entryMm.map((x) => x.toFixed(3)).join(',')}
+      data-tip-mm={needle.tipMm.map((x) => x.toFixed(3)).join(',')} style={{ ...rowStyle, listStyle: 'none', outline: selected ? '1px solid rgba(255,255,255,0.3)' : undefined }} onClick={() => selectNeedle(needle.id)}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
         <span aria-hidden style={{ width: 10, height: 10, borderRadius: 5, background: STATUS_COLOURS[status], display: 'inline-block' }} />
         <strong>{needle.label}</strong>

@@ -29,7 +29,7 @@ export function SeedsSection() {
   return (
     <div data-pvpi="seeds-section">
       <div data-pvpi="seed-summary" data-seed-count={plan.seeds.length} data-total-strength-u={total.toFixed(3)}>
-        <strong data-pvpi="seed-count">{plan.seeds.length}</strong> {plan.seeds.length === 1 ? 'seed' : 'seeds'} · total{' '}
+        <strong data-pvpi="seeds-count">{plan.seeds.length}</strong> {plan.seeds.length === 1 ? 'seed' : 'seeds'} · total{' '}
         <strong data-pvpi="seed-total-strength">{total.toFixed(2)}</strong> U ({plan.source.modelId}, {sourceU} U per seed at{' '}
         {new Date(plan.source.calibrationDateTime).toLocaleDateString()})
       </div>
