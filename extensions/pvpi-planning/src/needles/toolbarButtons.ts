@@ -23,7 +23,7 @@ export const planningToolbarButtons = [
     id: PLANNING_BUTTON_IDS.suggestTrajectory,
     uiType: 'ohif.toolButton',
     props: {
-      icon: 'tool-reference-lines',
+      icon: 'tool-freehand-line',
       label: 'Suggest trajectory',
       tooltip: 'Suggest trajectory: the largest-clearance transpedicular path of the selected level (left first, then right)',
       commands: { commandName: PLANNING_COMMANDS.suggestTrajectory },
@@ -45,7 +45,7 @@ export const planningToolbarButtons = [
     id: PLANNING_BUTTON_IDS.seed,
     uiType: 'ohif.toolButton',
     props: {
-      icon: 'tool-circle',
+      icon: 'tool-point',
       label: 'Place seed',
       tooltip: 'Place seed: click on a needle to add an I-125 seed on its axis; drag a seed along its needle; Delete removes the selected seed',
       commands: { commandName: 'setToolActiveToolbar', commandOptions: { toolName: SEED_TOOL, toolGroupIds: TOOL_GROUP_IDS } },
