@@ -19,7 +19,7 @@ import { decayCorrectedStrengthU, meanLifeHours } from '../../../../src/dose/dec
 import { isodoseContours, levelsInGy, planePoint, type PlaneGrid } from '../../../../src/dose/isodose';
 import type { Plan } from '../../../../src/planning/plan';
 import type { PlanEdit } from '../../../../src/planning/planEditor';
-import { doseGridForBox, gridContains, labelsOnDoseGrid, regionBox } from '../../../../src/planning/viewModels/doseGridRegion';
+import { doseGridForBox, gridContains, labelsOnDoseGrid, regionBox, type VoxelBox } from '../../../../src/planning/viewModels/doseGridRegion';
 import { currentPlanEditor, openPlanSession, subscribePlan } from '../plan/planSession';
 import { labelmapForSave } from '../segmentation/controller';
 import { ctVolumeOfViewport, instanceOf, services as segServices, type CtVolumeInView } from '../segmentation/host';
@@ -182,6 +182,45 @@ function structuresOf(): { key: string; list: Applied['structures'] } {
   return { key, list };
 }
 
+let boxCache: { key: string; boxes: VoxelBox[] } | undefined;
+
+/**
+ * Tight CT voxel boxes of the segmented levels: the labelled voxels inside each level's working box (the working
+ * box of the segmentation run is much larger than the vertebra). Cached per segmentation state.
+ */
+function segmentedBoxes(key: string): VoxelBox[] {
+  if (boxCache?.key === key) return boxCache.boxes;
+  const lm = labelmapForSave();
+  const boxes: VoxelBox[] = [];
+  if (lm) {
+    const nx = lm.lm.nx;
+    for (const level of getSegState().levels) {
+      const { min, max } = level.box;
+      const lo: [number, number, number] = [Infinity, Infinity, Infinity];
+      const hi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+      const idx = new Set(level.segments.map((r) => r.segmentIndex));
+      for (let k = min[2]; k <= max[2]; k++) {
+        const sl = lm.lm.slices[k];
+        if (!sl) continue;
+        for (let j = min[1]; j <= max[1]; j++) {
+          for (let i = min[0]; i <= max[0]; i++) {
+            if (!idx.has(sl[i + nx * j])) continue;
+            if (i < lo[0]) lo[0] = i;
+            if (j < lo[1]) lo[1] = j;
+            if (k < lo[2]) lo[2] = k;
+            if (i > hi[0]) hi[0] = i;
+            if (j > hi[1]) hi[1] = j;
+            if (k > hi[2]) hi[2] = k;
+          }
+        }
+      }
+      if (Number.isFinite(lo[0])) boxes.push({ min: lo, max: hi });
+    }
+  }
+  boxCache = { key, boxes };
+  return boxes;
+}
+
 function getPool(): DoseWorkerPool {
   if (!pool) {
     const created = createDosePool((message) => {
@@ -256,8 +295,7 @@ async function syncPlan(): Promise<boolean> {
   const plan = currentPlanEditor()?.plan;
   if (!plan) return false;
   const seg = structuresOf();
-  const levels = getSegState().levels;
-  const box = regionBox(ct.geometry, levels.map((l) => l.box), plan.seeds.map((s) => s.positionMm));
+  const box = regionBox(ct.geometry, segmentedBoxes(seg.key), plan.seeds.map((s) => s.positionMm));
   if (!box || plan.seeds.length === 0) {
     if (applied && applied.seeds.size > 0) {
       await getPool().setSeeds([]);

@@ -14,7 +14,8 @@ import { obliquePlane, planePoint } from '../../../../src/dose/isodose';
 import { DOSE_WASH_STOPS, doseWashRgba } from '../../../../src/planning/viewModels/isodoseStyle';
 import { formatDoseGy } from '../../../../src/planning/viewModels/doseMetricsView';
 import { getCornerstone, hasCornerstone } from '../host/cornerstoneHost';
-import { addPlaneConsumer, doseAt, requestPlane, type PlaneConsumer, type PlaneDose } from './controller';
+import { currentPlanEditor } from '../plan/planSession';
+import { addPlaneConsumer, doseAt, poke, requestPlane, type PlaneConsumer, type PlaneDose } from './controller';
 import { getDoseState, subscribeDose } from './store';
 
 interface Camera {
@@ -71,7 +72,7 @@ class DoseOverlay implements PlaneConsumer {
     this.svg.setAttribute('data-pvpi', 'isodose-lines');
     Object.assign(this.svg.style, { position: 'absolute', left: '0', top: '0', width: '100%', height: '100%' });
     this.legend = document.createElement('div');
-    Object.assign(this.legend.style, { position: 'absolute', right: '6px', bottom: '26px', font: '11px sans-serif', color: '#eee', textShadow: '0 0 2px #000', textAlign: 'right' });
+    Object.assign(this.legend.style, { position: 'absolute', right: '6px', bottom: '44px', font: '11px sans-serif', color: '#eee', textShadow: '0 0 2px #000', textAlign: 'right' });
     this.readout = document.createElement('div');
     this.readout.dataset.pvpi = 'dose-readout';
     Object.assign(this.readout.style, { position: 'absolute', left: '50%', transform: 'translateX(-50%)', bottom: '4px', font: '12px sans-serif', color: '#ff0', textShadow: '0 0 2px #000' });
@@ -263,7 +264,11 @@ export function syncOverlays(): void {
 /** Starts the overlays (idempotent): follows viewports and redraws on display-setting changes. */
 export function startDoseOverlays(): void {
   if (timer) return;
-  timer = setInterval(syncOverlays, 500);
+  timer = setInterval(() => {
+    syncOverlays();
+    // Until a plan session exists (CT still loading), keep asking the dose host to find the CT.
+    if (!currentPlanEditor() && overlays.size > 0) poke();
+  }, 500);
   let last = getDoseState();
   subscribeDose(() => {
     const s = getDoseState();
