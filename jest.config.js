@@ -1,5 +1,5 @@
 // Three projects: unit (pure core), integration (real Orthanc over DICOMweb), e2e (real OHIF in headless Chromium).
-const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } } }] };
+const transform = { '^.+\\.(t|j)sx?$': ['<rootDir>/test/support/jestTransform.cjs', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } } }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'] };
 module.exports = {
   projects: [
