@@ -309,3 +309,48 @@ export function median3x3XY(src: Float32Array, dims: Dims): Float32Array {
   }
   return out;
 }
+
+/**
+ * Narrow dark gaps between two bright plates, in-plane: joint spaces (costovertebral, facet) that
+ * partial volume and a median filter fill in, so that a plain bone threshold bridges them.
+ *
+ * A voxel of `mask` is marked when, along the x axis, the y axis or one of the two in-plane diagonals,
+ * the brightest voxel within `maxStepPx` steps on *each* side is at least `minContrastHU` brighter than it
+ * (a profile minimum between two cortices: a 1-D closing top-hat ≥ minContrastHU). Gaps up to about
+ * 2·maxStepPx − 1 pixels wide are found. Voxels outside `mask` are never marked. z is not used
+ * (slices are often thicker than the gaps).
+ */
+export function jointGapsXY(hu: Float32Array, mask: Uint8Array, dims: Dims, maxStepPx: number, minContrastHU: number): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const nxy = nx * ny;
+  const out = new Uint8Array(mask.length);
+  const d = Math.floor(maxStepPx);
+  if (d < 1) return out;
+  // Flat in-slice offsets of one step along x, y and the two diagonals. Pixels closer than d to the crop's
+  // side are skipped (no second side to compare with).
+  const steps = [1, nx, nx + 1, nx - 1];
+  for (let z = 0; z < nz; z++) {
+    const o = z * nxy;
+    for (let y = d; y < ny - d; y++) {
+      for (let x = d; x < nx - d; x++) {
+        const i = o + x + nx * y;
+        if (!mask[i]) continue;
+        const need = hu[i] + minContrastHU;
+        for (let k = 0; k < 4; k++) {
+          const st = steps[k];
+          let fwd = -Infinity;
+          let back = -Infinity;
+          for (let s = 1, off = st; s <= d; s++, off += st) {
+            if (hu[i + off] > fwd) fwd = hu[i + off];
+            if (hu[i - off] > back) back = hu[i - off];
+          }
+          if (fwd >= need && back >= need) {
+            out[i] = 1;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -29,7 +29,7 @@ import { SegmentationError, formatPointMm } from './errors';
 import type { LesionOptions } from './lesion';
 import { detectLesion } from './lesion';
 import type { Dims } from './morphology';
-import { boxMeanXY, closeBox, median3x3XY, connectedFrom, dilateBox, fillHoles2D, fillHoles3D, openBox, sliceHoles, thresholdMask } from './morphology';
+import { boxMeanXY, closeBox, median3x3XY, connectedFrom, dilateBox, fillHoles2D, fillHoles3D, jointGapsXY, openBox, sliceHoles, thresholdMask } from './morphology';
 import type { SegmentKey, SegmentLabel } from './segments';
 import { LABEL_VALUES, SEGMENT_LABELS, SEGMENT_ORDER } from './segments';
 
@@ -46,6 +46,17 @@ export interface VertebraSegmentationOptions {
   roiMm?: { lateral?: number; anterior?: number; posterior?: number; craniocaudal?: number };
   /** In-plane opening radius in mm used to cut thin bony bridges to neighbours (default 1). */
   leakCutRadiusMm?: number;
+  /**
+   * Widest joint space (mm) cut between the vertebra and a neighbour (rib head, facet) before growing
+   * (default 2: the dark gap is searched up to this far on each side; gaps up to ≈ 3 mm wide are found).
+   */
+  jointGapMaxMm?: number;
+  /**
+   * How much darker (HU, unfiltered image) a joint-space voxel must be than the cortices on both sides
+   * (default 300: a partial-volumed 1–2 mm gap between two cortical plates reads ≥ 400 HU below them,
+   * far above image noise; cancellous bone next to a single cortex has only one bright side).
+   */
+  jointGapContrastHU?: number;
   /** Smallest cross-section (mm²) of an enclosed hole accepted as the spinal canal (default 40). */
   minCanalAreaMm2?: number;
   /** Largest disc height searched for the neighbouring endplate (mm, default 20). */
@@ -95,6 +106,8 @@ const DEFAULTS = {
   smoothingRadiusMm: 1,
   roi: { lateral: 65, anterior: 55, posterior: 95, craniocaudal: 60 },
   leakCutRadiusMm: 1,
+  jointGapMaxMm: 2,
+  jointGapContrastHU: 300,
   minCanalAreaMm2: 40,
   maxDiscHeightMm: 20,
   /** Half-height of a disc assumed when no neighbouring endplate is found. */
@@ -206,14 +219,34 @@ export function segmentVertebra(
   slabBone.fill(0, (slabTop + 1) * nxy);
   const rLeak = Math.round((options.leakCutRadiusMm ?? DEFAULTS.leakCutRadiusMm) / Math.min(sp[0], sp[1]));
   const opened = rLeak > 0 ? openBox(slabBone, dims, [rLeak, rLeak, 0]) : slabBone;
-  const seedRegion = flood2D(f0, nx, ny, sx + nx * sy);
+  // Joint spaces (rib head against the body/pedicle, facet joints): a narrow dark gap between two cortices
+  // that partial volume and the median fill in. They are cut on the unfiltered HU before growing, and the
+  // reconstruction below may not cross them: the rib stops at its joint.
+  const gapStepPx = Math.max(1, Math.round((options.jointGapMaxMm ?? DEFAULTS.jointGapMaxMm) / Math.min(sp[0], sp[1])));
+  const gaps = jointGapsXY(roi.hu, slabBone, dims, gapStepPx, options.jointGapContrastHU ?? DEFAULTS.jointGapContrastHU);
+  const growable = slabBone.slice();
+  for (let i = 0; i < gaps.length; i++) {
+    if (gaps[i]) {
+      opened[i] = 0;
+      growable[i] = 0;
+    }
+  }
+  // Seeds: the bone of the point's slice connected to it in the closed, hole-filled cross-section (so that a
+  // point in a lytic lesion, not bone itself, seeds the bone around it), minus joint spaces: a rib head
+  // touching the body in that slice must not become a seed.
+  const f0NoGaps = f0.slice();
+  for (let p = 0; p < nxy; p++) if (gaps[sz * nxy + p]) f0NoGaps[p] = 0;
+  const seedRegion = flood2D(f0NoGaps, nx, ny, sx + nx * sy);
   const seeds: number[] = [];
   for (let p = 0; p < nxy; p++) if (seedRegion[p] && opened[sz * nxy + p]) seeds.push(sz * nxy + p);
   let vertebra = connectedFrom(opened, dims, seeds);
   for (let it = 0; it <= rLeak; it++) {
     vertebra = dilateBox(vertebra, dims, [1, 1, 1]);
-    for (let i = 0; i < vertebra.length; i++) vertebra[i] &= slabBone[i];
+    for (let i = 0; i < vertebra.length; i++) vertebra[i] &= growable[i];
   }
+  // Gap voxels touching the vertebra are its own (cancellous core of a thin lamina, the near half of a joint space).
+  const touching = dilateBox(vertebra, dims, [1, 1, 0]);
+  for (let i = 0; i < vertebra.length; i++) if (gaps[i] && touching[i]) vertebra[i] = 1;
   // --- 5. enclosed cavities (lesion, low-density cancellous bone) join the vertebra ---------------
   const filled = fillHoles3D(vertebra, dims);
 
@@ -303,7 +336,9 @@ export function segmentVertebra(
   for (let z = zBot; z <= zTop; z++) {
     const cg = canalGeom[z];
     if (cg.xMax < 0) continue;
-    const yEnd = cg.yAnterior + pedicleFraction * (cg.yPosterior - cg.yAnterior);
+    // Canal depth edge to edge (rows yAnterior…yPosterior span yPosterior − yAnterior + 1 pixels); rows whose
+    // centre lies within that fraction of it from the canal's anterior edge.
+    const yEnd = cg.yAnterior - 0.5 + pedicleFraction * (cg.yPosterior - cg.yAnterior + 1);
     const o = z * nxy;
     const cand = new Uint8Array(nxy);
     for (let y = cg.yAnterior; y <= Math.min(ny - 1, Math.floor(yEnd)); y++) {

@@ -12,6 +12,7 @@ import {
   erodeBox,
   fillHoles2D,
   fillHoles3D,
+  jointGapsXY,
   labelComponents,
   median3x3XY,
   openBox,
@@ -81,6 +82,34 @@ describe('morphology on analytic masks', () => {
       expect(m[3 + 9 * y]).toBe(1000);
       expect(m[4 + 9 * y]).toBe(0);
     }
+  });
+
+  it('marks a narrow dark gap between two cortices (joint space), not cancellous bone behind one cortex', () => {
+    // Every row along x: cancellous | cortex | 1-px gap | cortex | 5 px cancellous | cortex | 2-px gap | cortex | cancellous.
+    const row = [250, 250, 1200, 1200, 300, 1200, 1200, 250, 250, 250, 250, 250, 1200, 350, 320, 1200, 250, 250, 250, 250];
+    const dd: [number, number, number] = [20, 5, 1];
+    const v = new Float32Array(100);
+    for (let y = 0; y < 5; y++) for (let x = 0; x < 20; x++) v[x + 20 * y] = row[x];
+    const all = new Uint8Array(100).fill(1);
+    const marked = (m: Uint8Array): number[] => Array.from(m).map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
+    // With maxStep 2, pixels within 2 of the crop's side are skipped: only row y = 2 is tested, x = 2…17.
+    expect(marked(jointGapsXY(v, all, dd, 2, 300))).toEqual([4, 13, 14].map((x) => x + 40));
+    // Contrast below the threshold, or outside the mask: not marked.
+    expect(countMask(jointGapsXY(v, all, dd, 2, 1000))).toBe(0);
+    const notBone = all.slice();
+    notBone[44] = 0;
+    expect(marked(jointGapsXY(v, notBone, dd, 2, 300))).toEqual([53, 54]);
+    // A 4-px gap is wider than 2·maxStep − 1 = 3 px: not a joint space. With maxStep 3 it is.
+    const d7: [number, number, number] = [20, 7, 1];
+    const wide = new Float32Array(140).fill(250);
+    for (let y = 0; y < 7; y++) {
+      wide[5 + 20 * y] = 1200;
+      wide[10 + 20 * y] = 1200;
+    }
+    const all7 = new Uint8Array(140).fill(1);
+    expect(countMask(jointGapsXY(wide, all7, d7, 2, 300))).toBe(0);
+    // maxStep 3 tests rows y = 3 only (x = 3…16): the two middle pixels of the gap (x = 7, 8) have both cortices within 3.
+    expect(marked(jointGapsXY(wide, all7, d7, 3, 300))).toEqual([67, 68]);
   });
 
   it('dice of known overlaps', () => {
@@ -232,5 +261,47 @@ describe('segmentVertebra on an analytic vertebra', () => {
   it('skips the lesion when asked', () => {
     const noLesion = segmentVertebra(ct, [-8, -12, -4], { lesion: false });
     expect(noLesion.segments.map((s) => s.key)).not.toContain('lesion');
+  });
+});
+
+describe('segmentVertebra cuts a rib at its costovertebral joint', () => {
+  // The analytic vertebra plus a rib on the patient's left: a dense bar from x = 17 to 45 mm level with the
+  // pedicle (0 ≤ y ≤ 6, |z| ≤ 5), separated from the pedicle (x ≤ 15) by a 1 mm joint space whose partial-volume
+  // value, 300 HU, is above the 150 HU bone threshold: a plain threshold + opening would grow into the rib.
+  const { ct } = analyticSpine();
+  const g = ct.geometry;
+  const rib = new Uint8Array(ct.data.length);
+  const data = ct.data.slice();
+  for (let k = 0; k < g.dimensions[2]; k++) {
+    for (let j = 0; j < g.dimensions[1]; j++) {
+      for (let i = 0; i < g.dimensions[0]; i++) {
+        const [x, y, z] = voxelToPatient(g, i, j, k);
+        if (y < 0 || y > 6 || Math.abs(z) > 5) continue;
+        const v = i + g.dimensions[0] * (j + g.dimensions[1] * k);
+        if (x > 15.5 && x < 16.5) data[v] = 300;
+        if (x > 16.5 && x < 45.5) {
+          data[v] = 1000;
+          rib[v] = 1;
+        }
+      }
+    }
+  }
+  const withRib: ScalarVolume<Int16Array> = { geometry: g, data };
+  const ribVoxelsIn = (labels: Uint8Array): number => {
+    let n = 0;
+    for (let v = 0; v < labels.length; v++) if (rib[v] && labels[v]) n++;
+    return n;
+  };
+
+  it('leaves the rib out and keeps the left pedicle', () => {
+    const seg = segmentVertebra(withRib, [-8, -12, -4]);
+    expect(ribVoxelsIn(seg.labels)).toBe(0);
+    // Voxel centre (12, 3, 0) mm (i = 52, j = 53, k = 35) is left pedicle.
+    expect(seg.labels[52 + 80 * (53 + 90 * 35)]).toBe(LABEL_VALUES.leftPedicle);
+  });
+
+  it('grows into the rib when the joint-space cut is disabled (the test can fail)', () => {
+    const seg = segmentVertebra(withRib, [-8, -12, -4], { jointGapContrastHU: Infinity });
+    expect(ribVoxelsIn(seg.labels)).toBeGreaterThan(0.9 * countMask(rib));
   });
 });

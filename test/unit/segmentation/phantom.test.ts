@@ -24,7 +24,7 @@ const segmentLevel = (level: string): VertebraSegmentation => {
   return r;
 };
 
-describe.each(['T12', 'L1', 'L2', 'L3'])('Dice against the phantom ground truth, %s', (level) => {
+describe.each(['T11', 'T12', 'L1', 'L2', 'L3'])('Dice against the phantom ground truth, %s', (level) => {
   it('meets the issue thresholds for body, canal, pedicles and (L1) lesion', () => {
     const d = dicePerStructure(p, level, segmentLevel(level));
     expect(d.body).toBeGreaterThanOrEqual(THRESHOLDS.body);
@@ -36,6 +36,23 @@ describe.each(['T12', 'L1', 'L2', 'L3'])('Dice against the phantom ground truth,
     } else {
       expect(segmentLevel(level).segments.map((s) => s.key)).not.toContain('lesion');
     }
+  });
+});
+
+describe.each(['T11', 'T12'])('ribs at %s (costovertebral joint space, partial-volumed above the bone threshold)', (level) => {
+  it('no rib voxel is part of the segmented vertebra', () => {
+    const rib = p.labelTable.find((l) => l.name === `${level} Ribs`)?.value;
+    expect(rib).toBeDefined();
+    const labels = segmentLevel(level).labels;
+    let ribVoxels = 0;
+    let inSegmentation = 0;
+    for (let i = 0; i < labels.length; i++) {
+      if (p.labels.data[i] !== rib) continue;
+      ribVoxels++;
+      if (labels[i]) inSegmentation++;
+    }
+    expect(ribVoxels).toBeGreaterThan(1000);
+    expect(inSegmentation).toBeLessThanOrEqual(20);
   });
 });
 
