@@ -195,7 +195,7 @@ export function pacsClient(): DicomwebClient {
  * Opens the plan session of the study's CT when none is open yet (e.g. "Load plan" before the dose view
  * opened it). Uses the CT display set shown, else the study's first CT.
  */
-function ensureSessionFor(seriesInstanceUID?: string): void {
+export function ensureSessionFor(seriesInstanceUID?: string): void {
   const editor = currentPlanEditor();
   if (editor && (!seriesInstanceUID || editor.plan.references.seriesInstanceUID === seriesInstanceUID)) return;
   const sets = services().displaySetService?.getActiveDisplaySets() ?? [];
@@ -215,7 +215,7 @@ function ensureSessionFor(seriesInstanceUID?: string): void {
 function failureMessage(e: unknown, stored: readonly PlanObjectKind[]): { message: string; retryable: boolean; code?: string } {
   if (isPlanStoreError(e)) {
     const kept = e.code === 'aborted' ? 'The plan is kept in this browser; save again when ready.' : e.retryable ? 'The plan is kept in this browser: Retry when the server is reachable.' : 'The plan is kept in this browser.';
-    return { message: `${e.message}. ${kept}`, retryable: e.retryable || e.code === 'aborted', code: e.code };
+    return { message: `${e.message.replace(/\.\s*$/, '')}. ${kept}`, retryable: e.retryable || e.code === 'aborted', code: e.code };
   }
   const storedText = stored.length ? ` (${stored.map((k) => PLAN_OBJECT_NAMES[k]).join(', ')} stored, the plan is not complete)` : '';
   return { message: `Saving the plan failed${storedText}: ${describe(e)}. The plan is kept in this browser.`, retryable: true };

@@ -2,7 +2,9 @@
 import { peekHostContext } from '../host/hostContext';
 import { openRtPlan, rtPlanRefOf, type OpenRtPlanResult } from '../rtplan/openRtPlan';
 import { PLAN_STORE_COMMANDS } from '../rtplan/ids';
-import { currentStudyInstanceUID, getPlanSaveState, listPacsPlans, loadPacsPlan, savePlanToPacs, startPlanStoreService } from './planStoreService';
+import type { PlanEdit } from '../../../../src/planning/planEditor';
+import { currentPlanEditor, editPlan } from '../plan/planSession';
+import { currentStudyInstanceUID, ensureSessionFor, getPlanSaveState, listPacsPlans, loadPacsPlan, savePlanToPacs, startPlanStoreService } from './planStoreService';
 
 export { PLAN_STORE_COMMANDS };
 
@@ -40,4 +42,18 @@ export const planStoreActions = {
   },
   /** The save state shown in the panel (status, message, progress, pending save, last save). */
   [PLAN_STORE_COMMANDS.planSaveState]: () => getPlanSaveState(),
+  /** The current plan (opens the session of the study's CT if none is open yet); undefined without a CT. */
+  [PLAN_STORE_COMMANDS.currentPlan]: () => {
+    ensureSessionFor();
+    return currentPlanEditor()?.plan;
+  },
+  /** Applies one PlanEdit (src/planning/planEditor.ts) to the current plan, e.g. `{ edit: { type: 'addSeeds', seeds } }`. Returns `{ ok, message? }`. */
+  [PLAN_STORE_COMMANDS.editPlan]: ({ edit, merge }: { edit: PlanEdit; merge?: boolean }) => {
+    ensureSessionFor();
+    try {
+      return editPlan(edit, merge === true) ? { ok: true } : { ok: false, message: 'No plan is open' };
+    } catch (e) {
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+  },
 };

@@ -18,4 +18,7 @@ export const PLAN_STORE_COMMANDS = {
   loadPlan: 'pvpiLoadPlan',
   openRtPlan: 'pvpiOpenRtPlan',
   planSaveState: 'pvpiPlanSaveState',
+  /** Scripting: the current plan, and one PlanEdit applied to it. */
+  currentPlan: 'pvpiCurrentPlan',
+  editPlan: 'pvpiEditPlan',
 } as const;
