@@ -2,6 +2,7 @@
  * Editing a plan with undo/redo. Every edit is a pure function Plan → Plan; the editor keeps the history and
  * notifies listeners. The viewer, the CLI and tests share it, so "undo" means the same everywhere.
  */
+import { addScaled, dot, sub, unit } from '../geometry/vec3';
 import type { Vec3 } from '../geometry/volume';
 import type { DoseConstraint, Needle, Plan, Prescription, Seed, SeedSource } from './plan';
 
@@ -9,6 +10,8 @@ export type PlanEdit =
   | { type: 'addNeedle'; needle: Needle }
   | { type: 'updateNeedle'; id: string; changes: Partial<Omit<Needle, 'id'>> }
   | { type: 'removeNeedle'; id: string }
+  /** New entry/tip of a needle; its seeds move with it (see {@link carrySeedsWithNeedle}) and its override is withdrawn. */
+  | { type: 'moveNeedle'; id: string; entryMm: Vec3; tipMm: Vec3 }
   | { type: 'addSeeds'; seeds: Seed[] }
   | { type: 'moveSeed'; id: string; positionMm: Vec3; axis?: Vec3 }
   | { type: 'removeSeeds'; ids: string[] }
@@ -34,6 +37,28 @@ export function needleAcceptsSeeds(n: Needle): boolean {
   return !hasErrors(n) || n.override !== undefined;
 }
 
+/**
+ * Seeds of needle `needleId` carried rigidly with a needle move: each keeps its distance from the tip, measured along
+ * the old axis, and is put on the new axis at that distance from the new tip, its axis turned to the new needle axis
+ * (sign kept). An off-axis offset (a seed not exactly on its track) is dropped: seeds ride on the needle axis.
+ * Other seeds are returned unchanged (same objects). Seeds may end up outside the anatomy: the caller re-validates.
+ */
+export function carrySeedsWithNeedle(
+  seeds: readonly Seed[],
+  needleId: string,
+  from: { entryMm: Vec3; tipMm: Vec3 },
+  to: { entryMm: Vec3; tipMm: Vec3 },
+): Seed[] {
+  const oldAxis = unit(sub(from.tipMm, from.entryMm));
+  const newAxis = unit(sub(to.tipMm, to.entryMm));
+  return seeds.map((s) => {
+    if (s.needleId !== needleId) return s;
+    const depthMm = dot(sub(from.tipMm, s.positionMm), oldAxis);
+    const sign = dot(s.axis, oldAxis) < 0 ? -1 : 1;
+    return { ...s, positionMm: addScaled(to.tipMm, newAxis, -depthMm), axis: [sign * newAxis[0], sign * newAxis[1], sign * newAxis[2]] };
+  });
+}
+
 /** Applies one edit; throws PlanEditError for edits that make no sense (unknown ids, seeds on a blocked needle). */
 export function applyPlanEdit(plan: Plan, edit: PlanEdit, nowDateTime: string): Plan {
   const touched = (p: Plan): Plan => ({ ...p, modifiedDateTime: nowDateTime, approval: edit.type === 'setApproval' ? p.approval : 'UNAPPROVED' });
@@ -49,6 +74,14 @@ export function applyPlanEdit(plan: Plan, edit: PlanEdit, nowDateTime: string): 
     case 'updateNeedle':
       needle(edit.id);
       return touched({ ...plan, needles: plan.needles.map((n) => (n.id === edit.id ? { ...n, ...edit.changes } : n)) });
+    case 'moveNeedle': {
+      const n = needle(edit.id);
+      if (!(Math.hypot(edit.tipMm[0] - edit.entryMm[0], edit.tipMm[1] - edit.entryMm[1], edit.tipMm[2] - edit.entryMm[2]) > 1e-6)) throw new PlanEditError('a needle needs distinct entry and tip points');
+      // The override was given for the previous trajectory.
+      const { override: _withdrawn, ...rest } = n;
+      const moved: Needle = { ...rest, entryMm: edit.entryMm, tipMm: edit.tipMm };
+      return touched({ ...plan, needles: plan.needles.map((x) => (x.id === edit.id ? moved : x)), seeds: carrySeedsWithNeedle(plan.seeds, edit.id, n, moved) });
+    }
     case 'removeNeedle':
       needle(edit.id);
       // Seeds delivered through a removed needle go with it.
@@ -102,7 +135,10 @@ export interface PlanEditorOptions {
 
 export type PlanListener = (plan: Plan, cause: PlanEdit | 'undo' | 'redo' | 'load') => void;
 
-/** Holds the current plan with an undo/redo history. Consecutive moves of the same seed merge into one step. */
+/**
+ * Holds the current plan with an undo/redo history. With `mergeWithPrevious`, consecutive moves of the same seed, and
+ * consecutive moves/updates of the same needle (a drag and the re-check findings it produces), merge into one step.
+ */
 export class PlanEditor {
   private past: Plan[] = [];
   private future: Plan[] = [];
@@ -133,7 +169,7 @@ export class PlanEditor {
   /** Applies an edit as one undoable step; `mergeWithPrevious` folds a drag's many moves into one step. */
   apply(edit: PlanEdit, mergeWithPrevious = false): Plan {
     const next = applyPlanEdit(this.current, edit, this.now());
-    const merge = mergeWithPrevious && this.lastEdit?.type === edit.type && this.past.length > 0 && sameTarget(this.lastEdit, edit);
+    const merge = mergeWithPrevious && this.lastEdit !== undefined && this.past.length > 0 && sameTarget(this.lastEdit, edit);
     if (!merge) {
       this.past.push(this.current);
       if (this.past.length > this.limit) this.past.shift();
@@ -188,6 +224,7 @@ export class PlanEditor {
 
 function sameTarget(a: PlanEdit, b: PlanEdit): boolean {
   if (a.type === 'moveSeed' && b.type === 'moveSeed') return a.id === b.id;
-  if (a.type === 'updateNeedle' && b.type === 'updateNeedle') return a.id === b.id;
-  return false;
+  const needleEdit = (e: PlanEdit): string | undefined => (e.type === 'updateNeedle' || e.type === 'moveNeedle' ? e.id : undefined);
+  const na = needleEdit(a);
+  return na !== undefined && na === needleEdit(b);
 }
