@@ -166,17 +166,18 @@ async function recheck(id: string): Promise<void> {
 }
 
 /**
- * Moves one end of a needle (drag). `first` starts a new undo step; later moves of the same drag merge into it.
- * A moved needle loses its override (the override was for the previous trajectory).
+ * Moves one end of a needle (drag). `first` starts a new undo step; later moves of the same drag (and the findings
+ * of the re-check) merge into it. The needle's seeds ride along (core `moveNeedle` edit: same distance from the tip
+ * on the new axis) and are re-validated by the seed checks; a moved needle loses its override (the override was for
+ * the previous trajectory).
  */
 export function moveNeedleEnd(id: string, which: 'entry' | 'tip', pointMm: Vec3, first: boolean): void {
   const n = planNeedle(id);
   if (!n) return;
-  const changes: Partial<Omit<Needle, 'id'>> = which === 'entry' ? { entryMm: pointMm } : { tipMm: pointMm };
-  const other = which === 'entry' ? n.tipMm : n.entryMm;
-  if (distance(pointMm, other) < 2) return;
-  if (n.override) changes.override = undefined;
-  editPlan({ type: 'updateNeedle', id, changes }, !first);
+  const entryMm = which === 'entry' ? pointMm : n.entryMm;
+  const tipMm = which === 'tip' ? pointMm : n.tipMm;
+  if (distance(entryMm, tipMm) < 2) return;
+  editPlan({ type: 'moveNeedle', id, entryMm, tipMm }, !first);
   void recheck(id);
 }
 

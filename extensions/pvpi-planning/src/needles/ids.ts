@@ -13,6 +13,8 @@ export const PLANNING_COMMANDS = {
   bullsEyeView: 'pvpiBullsEyeView',
   /** Options: { worldPoint: [x, y, z], needleId? }: adds a seed (snapped onto the needle when one is given or near). */
   addSeedAt: 'pvpiAddSeedAt',
+  /** Options: { needleId, which: 'entry' | 'tip', worldPoint, first? }: the Needle tool's drag of one end (seeds follow). */
+  moveNeedleEnd: 'pvpiMoveNeedleEnd',
   undo: 'pvpiUndoPlan',
   redo: 'pvpiRedoPlan',
   autoPlan: 'pvpiAutoPlan',

@@ -9,7 +9,7 @@ import type { TrajectorySuggestion } from '../../../../src/geometry/trajectorySu
 import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import { handlePlanningMessage } from '../workers/planningWorker';
 import type { AutoPlanResult } from '../../../../src/planning/autoPlan';
-import type { AutoPlanRequestBody, PlanningRequest, PlanningResponse } from './planningProtocol';
+import type { AutoPlanRequestBody, PlanningRequest, PlanningResponse, SeedCheckInput, SeedCheckResult } from './planningProtocol';
 
 /** File name of the worker bundle (webpack entry `pvpi-planning-worker`). */
 export const PLANNING_WORKER_FILE = 'pvpi-planning-worker.js';
@@ -105,6 +105,13 @@ export async function suggestInWorker(levelKey: string, side: Side, options: Tra
   const r = await send({ type: 'suggest', levelKey, side, half, targetMm, options });
   if (r.type !== 'suggestion') throw new PlanningRunError('internal', 'unexpected answer from the planning worker');
   return r.suggestion;
+}
+
+/** Checks seed positions against the anatomy rules of a prepared level (core checkSeedAnatomy). */
+export async function checkSeedsInWorker(levelKey: string, seeds: SeedCheckInput[]): Promise<SeedCheckResult[]> {
+  const r = await send({ type: 'checkSeeds', levelKey, seeds });
+  if (r.type !== 'seedChecks') throw new PlanningRunError('internal', 'unexpected answer from the planning worker');
+  return r.checks;
 }
 
 /** A running automatic planning: its result, and a way to stop it. */

@@ -9,7 +9,18 @@ import type { Side } from '../../../../src/geometry/levelAnatomy';
 import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import type { AutoPlanResult } from '../../../../src/planning/autoPlan';
 import type { DoseConstraint } from '../../../../src/planning/plan';
-import type { NeedleTrack } from '../../../../src/planning/seedPlacement';
+import type { NeedleTrack, PlacementRejection, SeedCapsule } from '../../../../src/planning/seedPlacement';
+
+/** A seed to check against a level's anatomy (core checkSeedAnatomy). */
+export interface SeedCheckInput extends SeedCapsule {
+  id: string;
+}
+
+/** The first placement rule a seed breaks (undefined: allowed). */
+export interface SeedCheckResult {
+  id: string;
+  rejection?: PlacementRejection;
+}
 
 /** What the automatic seed planning needs besides the level's masks (which the worker holds). */
 export interface AutoPlanRequestBody {
@@ -32,6 +43,8 @@ export type PlanningRequest =
   | { type: 'suggest'; id: number; levelKey: string; side: Side; half?: 'upper' | 'lower'; targetMm?: Vec3; options: TrajectoryOptions }
   /** Automatic seed planning (core src/planning/autoPlan.ts); answers with progress messages, then the result. */
   | ({ type: 'autoPlan'; id: number } & AutoPlanRequestBody)
+  /** Checks seeds against the anatomy rules of a prepared level (target margin, body, canal, posterior wall). */
+  | { type: 'checkSeeds'; id: number; levelKey: string; seeds: SeedCheckInput[] }
   /** Stops the auto-plan run `runId` at its next step. */
   | { type: 'cancel'; id: number; runId: number };
 
@@ -40,5 +53,6 @@ export type PlanningResponse =
   | { type: 'evaluation'; id: number; evaluation: TrajectoryEvaluation; elapsedMs: number }
   | { type: 'suggestion'; id: number; suggestion: TrajectorySuggestion; elapsedMs: number }
   | { type: 'progress'; id: number; fraction: number; message: string }
+  | { type: 'seedChecks'; id: number; checks: SeedCheckResult[]; elapsedMs: number }
   | { type: 'autoPlanResult'; id: number; result: AutoPlanResult; elapsedMs: number }
   | { type: 'error'; id: number; code: 'input' | 'no-ct' | 'no-level' | 'cancelled' | 'internal'; message: string };

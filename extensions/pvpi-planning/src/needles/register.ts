@@ -12,8 +12,9 @@ import { openPlanSession, subscribePlan } from '../plan/planSession';
 import { addSeedAt, redoPlan, undoPlan } from '../seeds/controller';
 import { cancelAutoPlan, runAutoPlan } from '../seeds/autoPlanRunner';
 import { createSeedTool } from '../seeds/SeedTool';
+import { scheduleSeedChecks, seedAnatomyChanged } from '../seeds/seedChecks';
 import { followSegmentation, invalidateAnatomy, onAnatomyChanged } from './anatomy';
-import { anatomyChanged, bullsEyeView, refreshEvaluationCache, suggestNeedle } from './controller';
+import { anatomyChanged, bullsEyeView, moveNeedleEnd, refreshEvaluationCache, suggestNeedle } from './controller';
 import { PLANNING_COMMANDS } from './ids';
 import { createNeedleTool } from './NeedleTool';
 import { redrawPlanOverlays } from './viewports';
@@ -85,10 +86,12 @@ export function registerPlanning(): void {
   subscribePlan(() => {
     redrawPlanOverlays();
     refreshEvaluationCache();
+    scheduleSeedChecks();
   });
 
   followSegmentation();
   onAnatomyChanged(anatomyChanged);
+  onAnatomyChanged(seedAnatomyChanged);
   let timer: ReturnType<typeof setTimeout> | undefined;
   on(services.segmentationService as PubSubService | undefined, ['SEGMENTATION_DATA_MODIFIED'], () => {
     if (timer) clearTimeout(timer);
@@ -104,6 +107,9 @@ export const planningActions = {
     openPlanForScreen();
     return addSeedAt([worldPoint[0], worldPoint[1], worldPoint[2]], needleId);
   },
+  /** The Needle tool's drag path: `first` starts the undo step, later moves merge into it; the seeds ride along. */
+  [PLANNING_COMMANDS.moveNeedleEnd]: ({ needleId, which, worldPoint, first }: { needleId: string; which: 'entry' | 'tip'; worldPoint: Vec3; first?: boolean }): void =>
+    moveNeedleEnd(needleId, which, [worldPoint[0], worldPoint[1], worldPoint[2]], first ?? true),
   [PLANNING_COMMANDS.undo]: (): void => undoPlan(),
   [PLANNING_COMMANDS.redo]: (): void => redoPlan(),
   [PLANNING_COMMANDS.autoPlan]: (): Promise<void> => runAutoPlan(),

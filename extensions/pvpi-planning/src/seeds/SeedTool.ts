@@ -1,7 +1,7 @@
 /**
  * "Place seed" tool: a Cornerstone3D tool (class created from the HOST's cornerstoneTools at registration) that
- * draws every seed of the plan at true size and orientation (0.8 × 4.5 mm capsule along its needle) in every
- * viewport it crosses. When active: click on a needle to add a seed snapped onto its axis; press on a seed and drag
+ * draws every seed of the plan at true size and orientation (0.8 × 4.5 mm capsule along its needle; red when the
+ * seed checks flag it) in every viewport it crosses. When active: click on a needle to add a seed snapped onto its axis; press on a seed and drag
  * to slide it along its needle (one undo step per drag); Delete / Backspace removes the selected seed.
  */
 import { addScaled } from '../../../../src/geometry/vec3';
@@ -20,6 +20,8 @@ import { getSeedState } from './store';
 
 const SEED_COLOUR = 'rgb(255, 215, 0)';
 const SELECTED_COLOUR = 'rgb(0, 255, 255)';
+/** A seed that breaks an anatomy rule (seed checks: canal, outside the body…). */
+const FLAGGED_COLOUR = 'rgb(255, 32, 32)';
 const HALF = SEED_CAPSULE_MM.lengthMm / 2;
 
 function seeds(): Seed[] {
@@ -111,7 +113,8 @@ export function createSeedTool(cst: CornerstoneTools): unknown {
       for (const s of seeds()) {
         const a: Vec3 = addScaled(s.positionMm, s.axis, -HALF);
         const b: Vec3 = addScaled(s.positionMm, s.axis, HALF);
-        const colour = s.id === selected ? SELECTED_COLOUR : SEED_COLOUR;
+        const flagged = getSeedState().checks.flags[s.id]?.severity === 'error';
+        const colour = s.id === selected ? SELECTED_COLOUR : flagged ? FLAGGED_COLOUR : SEED_COLOUR;
         drawn = painter.cylinder(`pvpi-seed-${s.id}`, 'capsule', a, b, SEED_CAPSULE_MM.diameterMm / 2, { color: colour, lineWidth: 1, fillColor: colour, fillOpacity: 0.9 }) || drawn;
       }
       return drawn;

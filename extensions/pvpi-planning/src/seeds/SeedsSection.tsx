@@ -26,12 +26,31 @@ export function SeedsSection() {
   for (const s of plan.seeds) byNeedle.set(s.needleId ?? '', [...(byNeedle.get(s.needleId ?? '') ?? []), s]);
   const needleOf = (id: string): Needle | undefined => plan.needles.find((n) => n.id === id);
   const ap = st.autoPlan;
+  const flags = st.checks.flags;
+  const flagged = plan.seeds.filter((s) => flags[s.id]);
+  const flaggedErrors = flagged.filter((s) => flags[s.id]?.severity === 'error').length;
   return (
     <div data-pvpi="seeds-section">
       <div data-pvpi="seed-summary" data-seed-count={plan.seeds.length} data-total-strength-u={total.toFixed(3)}>
         <strong data-pvpi="seeds-count">{plan.seeds.length}</strong> {plan.seeds.length === 1 ? 'seed' : 'seeds'} · total{' '}
         <strong data-pvpi="seed-total-strength">{total.toFixed(2)}</strong> U ({plan.source.modelId}, {sourceU} U per seed at{' '}
         {new Date(plan.source.calibrationDateTime).toLocaleDateString()})
+      </div>
+      <div
+        data-pvpi="seed-checks"
+        data-status={st.checks.status}
+        data-flagged={flagged.length}
+        data-flagged-errors={flaggedErrors}
+        style={flaggedErrors ? errorStyle : mutedStyle}
+        title="Every seed is checked after each change against the anatomy: inside the lesion (+3 mm) and the vertebral body, out of the spinal canal, ≥ 3 mm from the posterior wall"
+      >
+        {plan.seeds.length === 0
+          ? null
+          : st.checks.status === 'checking'
+            ? 'Checking the seed positions…'
+            : flagged.length
+              ? `${flagged.length} ${flagged.length === 1 ? 'seed breaks' : 'seeds break'} a placement rule (${flaggedErrors} unacceptable): see the marked seeds below`
+              : 'All seed positions respect the placement rules.'}
       </div>
       <div style={mutedStyle} title={`Published range for permanent 125I spine implants: ${PRESCRIPTION_LITERATURE_RANGE_GY[0]}–${PRESCRIPTION_LITERATURE_RANGE_GY[1]} Gy`}>
         Prescription {plan.prescription.doseGy} Gy to the {plan.prescription.targetLabel.toLowerCase()} (literature {PRESCRIPTION_LITERATURE_RANGE_GY[0]}–{PRESCRIPTION_LITERATURE_RANGE_GY[1]} Gy)
@@ -57,12 +76,12 @@ export function SeedsSection() {
       </div>
       {ap.running && (
         <div data-pvpi="autoplan-progress" style={infoStyle}>
-          <progress value={ap.fraction} max={1} style={{ width: '100%' }} />
+          <progress data-pvpi="autoplan-progress-bar" value={ap.fraction} max={1} style={{ width: '100%' }} />
           <div style={mutedStyle}>{ap.message}</div>
         </div>
       )}
       {ap.summary && !ap.running && (
-        <div data-pvpi="autoplan-summary" style={infoStyle}>
+        <div data-pvpi="autoplan-summary" data-outcome={ap.outcome ?? ''} data-v100-pct={ap.v100Pct === undefined ? '' : ap.v100Pct.toFixed(2)} style={infoStyle}>
           {ap.summary}
           {(ap.findings ?? []).map((f, i) => (
             <div key={i} style={{ color: f.severity === 'error' ? 'rgb(255, 110, 110)' : 'rgb(255, 176, 0)' }}>
@@ -91,12 +110,18 @@ export function SeedsSection() {
             <ul style={{ margin: 0, paddingLeft: 16 }}>
               {seeds.map((s) => {
                 const depth = depthFromTipMm(s, needle);
+                const flag = flags[s.id];
                 return (
-                  <li key={s.id} data-pvpi="seed-row" data-seed-id={s.id} style={{ fontSize: 12, cursor: 'pointer', color: st.selectedSeedId === s.id ? 'rgb(0, 255, 255)' : undefined }} onClick={() => selectSeed(s.id)}>
+                  <li key={s.id} data-pvpi="seed-row" data-seed-id={s.id} data-flag={flag?.code ?? ''} style={{ fontSize: 12, cursor: 'pointer', color: st.selectedSeedId === s.id ? 'rgb(0, 255, 255)' : undefined }} onClick={() => selectSeed(s.id)}>
                     {depth !== undefined ? `${depth.toFixed(1)} mm from the tip` : `(${s.positionMm.map((x) => x.toFixed(1)).join(', ')}) mm`} · {seedStrengthU(s, sourceU)} U{' '}
                     <button type="button" style={buttonStyle} data-pvpi="seed-remove" onClick={(ev) => { ev.stopPropagation(); removeSeeds([s.id]); }}>
                       ✕
                     </button>
+                    {flag && (
+                      <div data-pvpi="seed-finding" data-code={flag.code} data-severity={flag.severity} style={{ color: flag.severity === 'error' ? 'rgb(255, 110, 110)' : 'rgb(255, 176, 0)' }}>
+                        {flag.severity === 'error' ? '✖' : '⚠'} {flag.code}: {flag.message}
+                      </div>
+                    )}
                   </li>
                 );
               })}

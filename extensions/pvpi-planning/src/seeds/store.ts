@@ -7,7 +7,25 @@ export interface AutoPlanUiState {
   message: string;
   /** Summary of the last run (goal reached or why not). */
   summary?: string;
+  /** How the last run ended. */
+  outcome?: 'met' | 'not-met' | 'cancelled' | 'failed';
+  /** V100 (%) the planner estimated for the last completed run. */
+  v100Pct?: number;
   findings?: Array<{ code: string; severity: 'error' | 'warning'; message: string }>;
+}
+
+/** A rule a seed breaks (seed checks after every change), shown on its row. */
+export interface SeedFlag {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** The latest seed checks: what they were computed for, the flags by seed id. */
+export interface SeedChecksState {
+  key: string;
+  status: 'idle' | 'checking' | 'done';
+  flags: Record<string, SeedFlag>;
 }
 
 export interface SeedUiState {
@@ -15,9 +33,10 @@ export interface SeedUiState {
   info?: string;
   selectedSeedId?: string;
   autoPlan: AutoPlanUiState;
+  checks: SeedChecksState;
 }
 
-let state: SeedUiState = { autoPlan: { running: false, fraction: 0, message: '' } };
+let state: SeedUiState = { autoPlan: { running: false, fraction: 0, message: '' }, checks: { key: '', status: 'idle', flags: {} } };
 const listeners = new Set<() => void>();
 
 export function getSeedState(): SeedUiState {

@@ -8,6 +8,7 @@ import { evaluateTrajectory } from '../../../../src/geometry/trajectory';
 import { suggestTrajectory } from '../../../../src/geometry/trajectorySuggest';
 import type { ScalarVolume } from '../../../../src/geometry/volume';
 import { autoPlanSteps, type AutoPlanResult } from '../../../../src/planning/autoPlan';
+import { checkSeedAnatomy, preparePlacement, type PlacementContext } from '../../../../src/planning/seedPlacement';
 import type { PlanningRequest, PlanningResponse } from '../needles/planningProtocol';
 
 interface WorkerScope {
@@ -20,6 +21,20 @@ const models = new Map<string, TrajectoryModel>();
 /** Labels of each prepared level (auto-plan derives its masks from them). */
 const levelLabels = new Map<string, Uint8Array>();
 const cancelled = new Set<number>();
+/** Seed-placement anatomy (distance map of the target) of the latest checked level, built on first use. */
+let placement: { levelKey: string; ctx: PlacementContext } | undefined;
+
+/** The placement context of a level: target = lesion (the body when no lesion is segmented), canal, body. */
+function placementOf(levelKey: string): PlacementContext {
+  if (placement?.levelKey === levelKey) return placement.ctx;
+  const labels = levelLabels.get(levelKey);
+  if (!ct || !labels) throw Object.assign(new Error(`level ${levelKey} is not prepared`), { code: 'no-level' as const });
+  const lesion = mask(labels, 6);
+  const body = mask(labels, 1);
+  const ctx = preparePlacement({ geometry: ct.volume.geometry, target: lesion.some((v) => v) ? lesion : body, canal: mask(labels, 5), body });
+  placement = { levelKey, ctx };
+  return ctx;
+}
 
 /** Splits a level's label volume into the core's masks (label values of src/segmentation LABEL_VALUES). */
 function masksOf(labels: Uint8Array): LevelMasks {
@@ -62,6 +77,7 @@ export function handlePlanningRequest(request: PlanningRequest): PlanningRespons
         ct = { key: request.ctKey, volume: { geometry: request.geometry, data: request.data } };
         models.clear();
         levelLabels.clear();
+        placement = undefined;
         return { type: 'ok', id: request.id, elapsedMs: elapsed() };
       case 'setLevel': {
         if (!ct || ct.key !== request.ctKey) return { type: 'error', id: request.id, code: 'no-ct', message: 'the CT of this level is not loaded in the planning worker' };
@@ -85,6 +101,14 @@ export function handlePlanningRequest(request: PlanningRequest): PlanningRespons
           suggestion: suggestTrajectory(model(request.levelKey), { ...request.options, side: request.side, half: request.half, targetMm: request.targetMm }),
           elapsedMs: elapsed(),
         };
+      case 'checkSeeds': {
+        const ctx = placementOf(request.levelKey);
+        const checks = request.seeds.map((s) => {
+          const rejection = checkSeedAnatomy(ctx, s);
+          return rejection ? { id: s.id, rejection } : { id: s.id };
+        });
+        return { type: 'seedChecks', id: request.id, checks, elapsedMs: elapsed() };
+      }
       case 'cancel':
         cancelled.add(request.runId);
         return { type: 'ok', id: request.id, elapsedMs: elapsed() };
