@@ -16,6 +16,7 @@ import {
   writeDicomFile,
   type NaturalDataset,
 } from './dataset';
+import { checkSliceStack } from '../geometry/sliceStack';
 
 /** Patient / study attributes shared by every object of the study. */
 export interface StudyInfo {
@@ -181,7 +182,6 @@ interface Slice {
   name: string;
   ds: NaturalDataset;
   position: Vec3;
-  distance: number;
 }
 
 const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -234,36 +234,24 @@ export function readCtSeries(
     }
     const pos = required(p, 'ImagePositionPatient', '(0020,0032)', 3);
     const position: Vec3 = [pos[0], pos[1], pos[2]];
-    return { name: p.name, ds: p.ds, position, distance: dot(position, normal) };
+    return { name: p.name, ds: p.ds, position };
   });
-  slices.sort((a, b) => a.distance - b.distance);
+  // Sorted along the normal; duplicate positions, gantry tilt and non-uniform spacing are refused (shared check).
+  const stackCheck = checkSliceStack(
+    slices.map((s) => s.position),
+    normal,
+    slices.map((s) => s.name),
+  );
+  if (!stackCheck.ok) throw new DicomInputError(stackCheck.problem.code, stackCheck.problem.message);
+  const unsorted = slices.slice();
+  stackCheck.stack.order.forEach((i, k) => {
+    slices[k] = unsorted[i];
+  });
   const forUID = str(first.ds, 'FrameOfReferenceUID');
   if (!forUID) throw new DicomInputError('MISSING_GEOMETRY', `${first.name}: missing Frame of Reference UID (0020,0052)`);
   if (slices.some((s) => str(s.ds, 'FrameOfReferenceUID') !== forUID)) throw new DicomInputError('MIXED_SERIES', 'slices have different Frames of Reference');
 
-  let spacingZ = 1;
-  if (slices.length > 1) {
-    const gaps: number[] = [];
-    for (let k = 1; k < slices.length; k++) {
-      const gap = slices[k].distance - slices[k - 1].distance;
-      if (gap < 1e-3) throw new DicomInputError('DUPLICATE_POSITION', `${slices[k].name} and ${slices[k - 1].name} have the same slice position`);
-      gaps.push(gap);
-      // Gantry tilt: consecutive positions must move along the slice normal, not sideways.
-      const d: Vec3 = [slices[k].position[0] - slices[k - 1].position[0], slices[k].position[1] - slices[k - 1].position[1], slices[k].position[2] - slices[k - 1].position[2]];
-      const lateral = Math.hypot(d[0] - gap * normal[0], d[1] - gap * normal[1], d[2] - gap * normal[2]);
-      if (lateral > Math.max(0.01, 0.01 * gap)) {
-        const tiltDeg = (Math.atan2(lateral, gap) * 180) / Math.PI;
-        throw new DicomInputError('GANTRY_TILT', `slice positions are not stacked along the slice normal (gantry tilt ≈ ${tiltDeg.toFixed(1)}°); resample to an untilted volume first`);
-      }
-    }
-    spacingZ = (slices[slices.length - 1].distance - slices[0].distance) / (slices.length - 1);
-    const worst = Math.max(...gaps.map((g) => Math.abs(g - spacingZ)));
-    if (worst > Math.max(0.01, 0.01 * spacingZ)) {
-      throw new DicomInputError('NON_UNIFORM_SPACING', `slice spacing is not uniform (from ${Math.min(...gaps).toFixed(3)} to ${Math.max(...gaps).toFixed(3)} mm; missing or extra slices?)`);
-    }
-  } else {
-    spacingZ = num(first.ds, 'SliceThickness') ?? 1;
-  }
+  const spacingZ = stackCheck.stack.spacingMm ?? num(first.ds, 'SliceThickness') ?? 1;
 
   const n = rows * cols;
   const data = new Int16Array(n * slices.length);
