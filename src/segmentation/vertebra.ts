@@ -9,7 +9,9 @@
  *  3. the body's extent along z: slices where the (closed, hole-filled) bone cross-section covers the
  *     point's column; the slab of the vertebra runs from mid-disc below to mid-disc above;
  *  4. region growing: 6-connected bone from the point inside the slab, after an in-plane opening that
- *     cuts thin leaks (ribs, facet contacts), followed by a geodesic reconstruction of the vertebra's own details;
+ *     cuts thin leaks and with joint spaces removed (a narrow dark gap between two cortices on the unfiltered HU:
+ *     the rib head's costovertebral joint, facets; jointGapsXY), followed by a geodesic reconstruction of the
+ *     vertebra's own details that does not cross a joint space;
  *  5. 3-D hole filling: cavities enclosed by bone (low-density cancellous bone, a lytic lesion) join the
  *     vertebra, while the canal, open towards the neighbouring levels, does not;
  *  6. spinal canal: in each slice where the ring is closed, the enclosed 2-D hole behind the body (the
