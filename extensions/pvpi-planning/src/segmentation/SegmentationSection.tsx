@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { colors, mutedStyle } from '../panels/theme';
 import { nameLevel, segmentLesion, selectLevel, setLesionRange, undoLastRun } from './controller';
+import { autoRestoreTick, restorableSeries, restoreSegmentation, type SavedSegSeries } from './restore';
 import { saveSegmentation } from './save';
 import { useSegmentationState, type LevelEntry } from './store';
 
@@ -71,11 +72,24 @@ export function SegmentationSection() {
   useEffect(() => {
     if (st.focusLevelForm) nameInput.current?.focus();
   }, [st.focusLevelForm]);
+  // Reopening a study: restore the latest saved PVPI SEG of the CT once it is loaded; offer any later one.
+  const [saved, setSaved] = useState<SavedSegSeries | undefined>(undefined);
+  useEffect(() => {
+    const tick = () => {
+      autoRestoreTick();
+      const next = restorableSeries();
+      setSaved((prev) => (prev?.seriesInstanceUID === next?.seriesInstanceUID ? prev : next));
+    };
+    tick();
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const offerRestore = saved !== undefined && saved.seriesInstanceUID !== st.restoredFrom && saved.seriesInstanceUID !== st.save.seriesInstanceUID;
   const selected = st.levels.find((l) => l.slot === st.selectedSlot) ?? st.levels[st.levels.length - 1];
   const busy = st.busy !== undefined;
 
   return (
-    <div data-pvpi="segmentation-section">
+    <div data-pvpi="segmentation-section" data-restored-from={st.restoredFrom ?? ''}>
       {st.levels.length === 0 && !busy && (
         <p style={mutedStyle}>Choose “Segment vertebra” in the toolbar, then click inside a vertebral body in any view.</p>
       )}
@@ -141,6 +155,19 @@ export function SegmentationSection() {
         <button type="button" data-pvpi="segmentation-undo" style={buttonStyle} disabled={!st.canUndo || busy} onClick={() => undoLastRun()}>
           Undo last run
         </button>
+        {offerRestore && (
+          <button
+            type="button"
+            data-pvpi="restore-segmentation"
+            data-series-uid={saved.seriesInstanceUID}
+            style={buttonStyle}
+            disabled={busy}
+            title="Replace the current segmentation with the one saved in the PACS"
+            onClick={() => void restoreSegmentation({ seriesInstanceUID: saved.seriesInstanceUID })}
+          >
+            Load saved segmentation (series {saved.seriesNumber})
+          </button>
+        )}
         <button
           type="button"
           data-pvpi="save-segmentation"

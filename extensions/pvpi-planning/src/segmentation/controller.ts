@@ -423,3 +423,73 @@ export function labelmapForSave(): { ct: CtVolumeInView; lm: LabelmapSlices; seg
 export function keyOfSegmentIndex(segmentIndex: number): SegmentKey | undefined {
   return segmentKeyOfLabel(((segmentIndex - 1) % SLOT_SIZE) + 1);
 }
+
+/** A level read back from a saved SEG (restore.ts), in the slot layout of this file. */
+export interface RestoredLevel {
+  slot: number;
+  name: string;
+  named: boolean;
+  pointMm: Vec3;
+  bodyCenterMm: Vec3;
+  box: Box;
+  segments: Array<{ key: SegmentKey; segmentIndex: number }>;
+}
+
+/**
+ * Replaces the PVPI labelmap of `target` with restored levels: `labels` holds our segment indices on the CT grid
+ * (CT voxel order). Creates the segmentation if needed, (re)creates the segments with labels and colours, writes
+ * every slice, and sets the panel state (volumes recounted). Undo history starts empty.
+ */
+export async function installRestoredSegmentation(target: CtVolumeInView, viewportId: string, restored: RestoredLevel[], labels: Uint8Array): Promise<void> {
+  const present = new Map<number, { key: SegmentKey; label: string }>();
+  for (const level of restored) for (const row of level.segments) present.set(row.segmentIndex, { key: row.key, label: segmentLabelOf(level.name, row.key) });
+  const firstSegments: Record<number, unknown> = {};
+  for (const [idx, row] of present) firstSegments[idx] = { segmentIndex: idx, label: row.label, locked: false, active: false };
+  const { id: segmentationId, created } = await ensureSegmentation(target, viewportId, firstSegments);
+  const { segmentationService } = services();
+  if (!created) {
+    // Replace: segments that the restored levels do not have go, the others are relabelled.
+    const existing = segmentationService.getSegmentation(segmentationId)?.segments ?? {};
+    for (const key of Object.keys(existing)) {
+      const idx = Number(key);
+      if (idx > 0 && !present.has(idx)) {
+        try {
+          segmentationService.removeSegment(segmentationId, idx);
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+  }
+  const existing = segmentationService.getSegmentation(segmentationId)?.segments ?? {};
+  for (const [idx, row] of present) {
+    if (!existing[String(idx)]) segmentationService.addSegment(segmentationId, { segmentIndex: idx, label: row.label });
+    else segmentationService.setSegmentLabel(segmentationId, idx, row.label);
+    colorSegment(segmentationId, idx, SEGMENT_CODES[row.key].rgb);
+  }
+  const lm = labelmapSlices(segmentationId, target.volume);
+  const nxy = lm.nx * lm.ny;
+  lm.slices.forEach((slice, k) => {
+    for (let p = 0; p < nxy; p++) slice[p] = labels[k * nxy + p];
+  });
+  labelmapModified(segmentationId);
+  ct = target;
+  undoStack.length = 0;
+  const levels: LevelEntry[] = restored
+    .map((level) => ({
+      slot: level.slot,
+      name: level.name,
+      named: level.named,
+      pointMm: level.pointMm,
+      bodyCenterMm: level.bodyCenterMm,
+      box: level.box,
+      segments: SEGMENT_ORDER.flatMap((key) => {
+        const row = level.segments.find((r) => r.key === key);
+        return row ? [{ key, label: segmentLabelOf(level.name, key), segmentIndex: row.segmentIndex, volumeCm3: 0, rgb: SEGMENT_CODES[key].rgb }] : [];
+      }),
+      warnings: [],
+    }))
+    .sort((a, b) => b.bodyCenterMm[2] - a.bodyCenterMm[2]);
+  setState({ segmentationId, ctDisplaySetUID: target.displaySet.displaySetInstanceUID, levels, selectedSlot: levels[0]?.slot, canUndo: false, error: undefined });
+  refreshVolumes();
+}

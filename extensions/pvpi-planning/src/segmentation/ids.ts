@@ -11,6 +11,8 @@ export const SEGMENTATION_COMMANDS = {
   levelLabels: 'pvpiLevelLabels',
   undo: 'pvpiUndoSegmentation',
   save: 'pvpiSaveSegmentation',
+  /** Options: { seriesInstanceUID? } (default: the latest saved PVPI SEG of the CT on screen). */
+  restore: 'pvpiRestoreSegmentation',
 } as const;
 
 /** Toolbar button ids the mode lists in its sections. */

@@ -5,6 +5,7 @@ import type { PubSubService } from '../host/ohifTypes';
 import { PANEL_IDS } from '../id';
 import { nameLevel, refreshVolumes, segmentLesion, segmentVertebraAt, undoLastRun } from './controller';
 import { SEGMENTATION_COMMANDS } from './ids';
+import { restoreSegmentation } from './restore';
 import { saveSegmentation } from './save';
 import { createSegmentVertebraTool } from './SegmentVertebraTool';
 import { getState, resetState, setState } from './store';
@@ -61,4 +62,8 @@ export const segmentationActions = {
   },
   [SEGMENTATION_COMMANDS.undo]: (): void => undoLastRun(),
   [SEGMENTATION_COMMANDS.save]: (): Promise<void> => saveSegmentation(),
+  [SEGMENTATION_COMMANDS.restore]: (options?: { seriesInstanceUID?: string }): Promise<boolean> => {
+    showPanel();
+    return restoreSegmentation(options ?? {});
+  },
 };

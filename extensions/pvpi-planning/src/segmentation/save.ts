@@ -14,6 +14,9 @@ import { labelmapForSave } from './controller';
 import { activeDicomweb, instanceOf, services } from './host';
 import { getState, setState } from './store';
 
+/** Series Description of the SEG series we save (restore.ts finds saved segmentations by it). */
+export const SEG_SERIES_DESCRIPTION = 'PVPI vertebral segmentation';
+
 const RETRYABLE = new Set(['unreachable', 'connection-lost', 'timeout', 'server-error', 'aborted']);
 
 function text(value: unknown): string {
@@ -117,7 +120,7 @@ export function buildSeg(): { bytes: Uint8Array; seriesInstanceUID: string; stud
       seriesInstanceUID,
       sopInstanceUID,
       seriesNumber: Math.max(900, ...seriesNumbers) + 1,
-      seriesDescription: 'PVPI vertebral segmentation',
+      seriesDescription: SEG_SERIES_DESCRIPTION,
       contentLabel: 'VERTEBRAE',
       // LO: at most 64 characters (PS3.5 Table 6.2-1).
       contentDescription: 'Vertebrae per level: body, pedicles, arch, canal, lesion',

@@ -58,6 +58,8 @@ export interface SegmentationUiState {
   canUndo: boolean;
   lesion: { kind: LesionKind; minHU: number; maxHU: number };
   save: SaveStatus;
+  /** Series Instance UID of the saved SEG the current levels were restored from (restore.ts). */
+  restoredFrom?: string;
   /** True after the "Level labels" button: the panel highlights the naming form. */
   focusLevelForm: boolean;
 }
