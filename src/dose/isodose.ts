@@ -8,6 +8,8 @@
  */
 import type { Vec3, VolumeGeometry } from '../geometry/volume';
 import { patientToVoxel, voxelToPatient } from '../geometry/volume';
+import type { SourceModel } from './sourceModel';
+import { doseRatePerUnitSk } from './tg43';
 
 /** A plane sampled on a width × height grid: point(u, v) = originMm + u·uStepMm + v·vStepMm. */
 export interface PlaneGrid {
@@ -220,4 +222,146 @@ export function isodoseContours(values: ArrayLike<number>, plane: PlaneGrid, lev
     levelGy,
     polylines: contourLines(values, plane.width, plane.height, levelGy).map((line) => line.map(([u, v]) => planePoint(plane, u, v))),
   }));
+}
+
+/**
+ * The plane of a view (camera normal, view-up, focal point) sampled over the dose grid.
+ * - Grid-aligned view (normal along a grid axis, as axial/sagittal/coronal views of a CT-oriented dose grid): the
+ *   grid's own plane at the focal point's fractional index ({@link axialPlane}, {@link sagittalPlane},
+ *   {@link coronalPlane}), so samples fall on voxel columns (no in-plane interpolation) and cover exactly the grid.
+ * - Otherwise (oblique, bull's-eye): a square plane through the focal point's plane, centred on the projection of the
+ *   grid centre, as wide as the grid diagonal, sampled at the finest grid spacing (u = viewUp × normal, v = viewUp).
+ * Null when the plane misses the grid.
+ */
+export function viewPlaneGrid(grid: VolumeGeometry, normal: Vec3, viewUp: Vec3, focalPointMm: Vec3): PlaneGrid | null {
+  const nn = Math.hypot(normal[0], normal[1], normal[2]);
+  if (!(nn > 0)) return null;
+  const n: Vec3 = [normal[0] / nn, normal[1] / nn, normal[2] / nn];
+  const dims = grid.dimensions;
+  for (let a = 0; a < 3; a++) {
+    const d = grid.direction[a];
+    if (Math.abs(n[0] * d[0] + n[1] * d[1] + n[2] * d[2]) < 1 - 1e-6) continue;
+    const index = patientToVoxel(grid, focalPointMm)[a];
+    // Half a voxel beyond the outer centres still shows the edge slice's values (trilinear sampling clamps).
+    if (index < -0.5 || index > dims[a] - 0.5) return null;
+    const at = Math.min(Math.max(index, 0), dims[a] - 1);
+    return a === 2 ? axialPlane(grid, at) : a === 0 ? sagittalPlane(grid, at) : coronalPlane(grid, at);
+  }
+  const [nx, ny, nz] = dims;
+  const gc = voxelToPatient(grid, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2);
+  const half = 0.5 * Math.hypot((nx - 1) * grid.spacingMm[0], (ny - 1) * grid.spacingMm[1], (nz - 1) * grid.spacingMm[2]);
+  const dist = (gc[0] - focalPointMm[0]) * n[0] + (gc[1] - focalPointMm[1]) * n[1] + (gc[2] - focalPointMm[2]) * n[2];
+  if (Math.abs(dist) > half) return null;
+  const centre: Vec3 = [gc[0] - dist * n[0], gc[1] - dist * n[1], gc[2] - dist * n[2]];
+  const step = Math.min(...grid.spacingMm);
+  const right: Vec3 = [viewUp[1] * n[2] - viewUp[2] * n[1], viewUp[2] * n[0] - viewUp[0] * n[2], viewUp[0] * n[1] - viewUp[1] * n[0]];
+  return obliquePlane(centre, right, viewUp, 2 * half + 2 * step, step);
+}
+
+/** Radial envelope of one seed model: max over θ of Ḋ/S_K at r ≥ rCm (cGy·h⁻¹·U⁻¹), every REACH_STEP_CM. */
+const REACH_STEP_CM = 0.05;
+const REACH_MAX_CM = 20;
+const envelopes = new WeakMap<SourceModel, Float64Array>();
+
+function reachEnvelope(model: SourceModel): Float64Array {
+  const cached = envelopes.get(model);
+  if (cached) return cached;
+  const n = Math.round(REACH_MAX_CM / REACH_STEP_CM) + 1;
+  const env = new Float64Array(n);
+  for (let m = 0; m < n; m++) {
+    const r = m * REACH_STEP_CM;
+    let best = 0;
+    // The formalism depends on |cos θ| only (TG-43U1 §III.B: symmetric about the transverse plane): θ in 0…90°.
+    for (let t = 0; t <= 90; t++) {
+      const th = (t * Math.PI) / 180;
+      best = Math.max(best, doseRatePerUnitSk(model, r * Math.cos(th), r * Math.sin(th)));
+    }
+    env[m] = best;
+  }
+  for (let m = n - 2; m >= 0; m--) env[m] = Math.max(env[m], env[m + 1]); // max over r' ≥ r
+  envelopes.set(model, env);
+  return env;
+}
+
+/**
+ * Distance (mm) from a seed beyond which its dose rate stays below `levelCGyPerH` (TG-43U1 2D formalism, maximum
+ * over the polar angle; 10 % headroom covers the 1° / 0.5 mm tabulation of that maximum). Infinity when the level
+ * is ≤ 0 or still reached 20 cm away; 0 for a seed without strength.
+ */
+export function doseReachMm(model: SourceModel, airKermaStrengthU: number, levelCGyPerH: number): number {
+  if (!(airKermaStrengthU > 0)) return 0;
+  if (!(levelCGyPerH > 0)) return Infinity;
+  const env = reachEnvelope(model);
+  const perU = (0.9 * levelCGyPerH) / airKermaStrengthU;
+  if (env[env.length - 1] >= perU) return Infinity;
+  let m = env.length - 1;
+  while (m > 0 && env[m - 1] < perU) m--;
+  // env[m] < perU: every point at r ≥ rₘ is below; one more step of headroom for the continuous maximum.
+  return 10 * (m + 1) * REACH_STEP_CM;
+}
+
+/** A ball in patient mm. */
+export interface DoseSphere {
+  centreMm: Vec3;
+  radiusMm: number;
+}
+
+/**
+ * Balls outside whose union the total dose rate of the seeds is below `levelCGyPerH`: the level is shared among the
+ * seeds in proportion to their strengths (if every seed stays below its share, the sum stays below the level), each
+ * ball reaching {@link doseReachMm} of its share, plus `marginMm` (e.g. the engine's interpolation block and the
+ * trilinear sampling cell, which can spread a voxel value that far).
+ */
+export function doseReachSpheres(
+  model: SourceModel,
+  seeds: readonly { positionMm: Vec3; airKermaStrengthU: number }[],
+  levelCGyPerH: number,
+  marginMm = 0,
+): DoseSphere[] {
+  const total = seeds.reduce((a, s) => a + Math.max(0, s.airKermaStrengthU), 0);
+  if (!(total > 0)) return [];
+  return seeds
+    .filter((s) => s.airKermaStrengthU > 0)
+    .map((s) => ({ centreMm: s.positionMm, radiusMm: doseReachMm(model, s.airKermaStrengthU, (levelCGyPerH * s.airKermaStrengthU) / total) + marginMm }));
+}
+
+/**
+ * The rectangle of a plane's samples that can see the balls: the bounding box (in sample indices, padded by one
+ * sample so every contour inside closes) of the circles where the balls cut the plane, as a plane grid of its own
+ * (same steps, origin at its first sample). Null when no ball reaches the plane. Planes with non-orthogonal steps
+ * are returned whole.
+ */
+export function planeRegion(plane: PlaneGrid, spheres: readonly DoseSphere[]): PlaneGrid | null {
+  const { uStepMm: us, vStepMm: vs, originMm: o } = plane;
+  const uu = us[0] * us[0] + us[1] * us[1] + us[2] * us[2];
+  const vv = vs[0] * vs[0] + vs[1] * vs[1] + vs[2] * vs[2];
+  const uv = us[0] * vs[0] + us[1] * vs[1] + us[2] * vs[2];
+  if (!(uu > 0 && vv > 0)) return null;
+  if (Math.abs(uv) > 1e-9 * Math.sqrt(uu * vv)) return spheres.length ? plane : null;
+  const nrm: Vec3 = [us[1] * vs[2] - us[2] * vs[1], us[2] * vs[0] - us[0] * vs[2], us[0] * vs[1] - us[1] * vs[0]];
+  const nl = Math.hypot(nrm[0], nrm[1], nrm[2]);
+  let u0 = Infinity;
+  let u1 = -Infinity;
+  let v0 = Infinity;
+  let v1 = -Infinity;
+  for (const s of spheres) {
+    const q: Vec3 = [s.centreMm[0] - o[0], s.centreMm[1] - o[1], s.centreMm[2] - o[2]];
+    const d = (q[0] * nrm[0] + q[1] * nrm[1] + q[2] * nrm[2]) / nl;
+    if (!(Math.abs(d) < s.radiusMm)) continue;
+    const rho = Math.sqrt(s.radiusMm * s.radiusMm - d * d);
+    const uc = (q[0] * us[0] + q[1] * us[1] + q[2] * us[2]) / uu;
+    const vc = (q[0] * vs[0] + q[1] * vs[1] + q[2] * vs[2]) / vv;
+    const du = rho / Math.sqrt(uu);
+    const dv = rho / Math.sqrt(vv);
+    u0 = Math.min(u0, uc - du);
+    u1 = Math.max(u1, uc + du);
+    v0 = Math.min(v0, vc - dv);
+    v1 = Math.max(v1, vc + dv);
+  }
+  const iu0 = Math.max(0, Math.floor(u0) - 1);
+  const iu1 = Math.min(plane.width - 1, Math.ceil(u1) + 1);
+  const iv0 = Math.max(0, Math.floor(v0) - 1);
+  const iv1 = Math.min(plane.height - 1, Math.ceil(v1) + 1);
+  if (!(iu0 <= iu1 && iv0 <= iv1)) return null;
+  return { originMm: planePoint(plane, iu0, iv0), uStepMm: us, vStepMm: vs, width: iu1 - iu0 + 1, height: iv1 - iv0 + 1 };
 }

@@ -9,6 +9,7 @@ import { accumulateDoseRateNaive } from '../doseKernel';
 import { doseIntegrationHours } from '../decay';
 import { structureVoxels, type StructureVoxels } from '../dvh';
 import { getSourceModel } from '../sourceModel';
+import type { PlaneGrid } from '../isodose';
 import type { DoseQuantity, DoseWorkerRequest, DoseWorkerResponse, DoseWorkerResults, DoseWorkerRequestType } from './protocol';
 
 interface State {
@@ -21,7 +22,7 @@ interface State {
 }
 
 const REQUEST_TYPES: readonly DoseWorkerRequestType[] = [
-  'init', 'setSeeds', 'addSeed', 'updateSeed', 'removeSeed', 'getSlice', 'getDose', 'samplePoints',
+  'init', 'setSeeds', 'addSeed', 'updateSeed', 'removeSeed', 'getSlice', 'getDose', 'samplePoints', 'samplePlane',
   'setStructure', 'getStructureDoses', 'getVolumeAtLeast', 'getInfo', 'naiveDose',
 ];
 
@@ -35,6 +36,73 @@ function isRequest(m: unknown): m is DoseWorkerRequest {
 function quantityScale(q: DoseQuantity, halfLifeDays: number): number {
   if (q.kind === 'doseRateCGyPerH') return 1;
   return doseIntegrationHours(q.durationHours ?? Infinity, halfLifeDays) / 100;
+}
+
+/**
+ * Ḋ₀ trilinear at fractional voxel (x, y, z) of the full grid, for a sample this slab owns (floor(z) in
+ * kStart … kEnd-1; the halo slice completes the cell): the same arithmetic as DoseEngine.doseRateAtPoint.
+ * NaN when the sample is outside the grid or not owned.
+ */
+function slabDoseRateAt(s: State, x: number, y: number, z: number): number {
+  const [nx, ny, nz] = s.full.dimensions;
+  const kf = Math.min(Math.max(Math.floor(z), 0), nz - 1);
+  if (kf < s.kStart || kf >= s.kEnd) return NaN;
+  const zl = z - s.kStart;
+  const nzl = s.local.dimensions[2];
+  const eps = 1e-6;
+  if (x < -eps || y < -eps || zl < -eps || x > nx - 1 + eps || y > ny - 1 + eps || zl > nzl - 1 + eps) return NaN;
+  const i = Math.min(Math.max(0, Math.floor(x)), Math.max(0, nx - 2));
+  const j = Math.min(Math.max(0, Math.floor(y)), Math.max(0, ny - 2));
+  const k = Math.min(Math.max(0, Math.floor(zl)), Math.max(0, nzl - 2));
+  const tx = nx > 1 ? Math.min(1, Math.max(0, x - i)) : 0;
+  const ty = ny > 1 ? Math.min(1, Math.max(0, y - j)) : 0;
+  const tz = nzl > 1 ? Math.min(1, Math.max(0, zl - k)) : 0;
+  const i1 = Math.min(i + 1, nx - 1);
+  const j1 = Math.min(j + 1, ny - 1);
+  const k1 = Math.min(k + 1, nzl - 1);
+  const e = s.engine;
+  // Samples on voxel columns (grid-aligned planes) skip the zero-weight corners.
+  const a00 = e.doseRateAt(i, j, k);
+  const c00 = tx === 0 ? a00 : a00 + (e.doseRateAt(i1, j, k) - a00) * tx;
+  let c0 = c00;
+  if (ty !== 0) {
+    const a10 = e.doseRateAt(i, j1, k);
+    const c10 = tx === 0 ? a10 : a10 + (e.doseRateAt(i1, j1, k) - a10) * tx;
+    c0 = c00 + (c10 - c00) * ty;
+  }
+  if (tz === 0) return c0;
+  const a01 = e.doseRateAt(i, j, k1);
+  const c01 = tx === 0 ? a01 : a01 + (e.doseRateAt(i1, j, k1) - a01) * tx;
+  let c1 = c01;
+  if (ty !== 0) {
+    const a11 = e.doseRateAt(i, j1, k1);
+    const c11 = tx === 0 ? a11 : a11 + (e.doseRateAt(i1, j1, k1) - a11) * tx;
+    c1 = c01 + (c11 - c01) * ty;
+  }
+  return c0 + (c1 - c0) * tz;
+}
+
+/** The slab's samples of a plane: voxel coordinates are affine in (u, v), so no per-sample conversion or allocation. */
+function samplePlaneOfSlab(s: State, plane: PlaneGrid, scale: number): { result: DoseWorkerResults['samplePlane']; transfer: ArrayBuffer[] } {
+  const { width, height } = plane;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 0 && height >= 0)) throw new Error(`invalid plane size ${width} × ${height}`);
+  const values = new Float32Array(width * height);
+  const o = patientToVoxel(s.full, plane.originMm);
+  const pu = patientToVoxel(s.full, [plane.originMm[0] + plane.uStepMm[0], plane.originMm[1] + plane.uStepMm[1], plane.originMm[2] + plane.uStepMm[2]]);
+  const pv = patientToVoxel(s.full, [plane.originMm[0] + plane.vStepMm[0], plane.originMm[1] + plane.vStepMm[1], plane.originMm[2] + plane.vStepMm[2]]);
+  const du = [pu[0] - o[0], pu[1] - o[1], pu[2] - o[2]];
+  const dv = [pv[0] - o[0], pv[1] - o[1], pv[2] - o[2]];
+  // Snap to voxel centres within 1e-9 voxel (grid-aligned planes), so their samples take the exact voxel values.
+  const snap = (x: number): number => (Math.abs(x - Math.round(x)) < 1e-9 ? Math.round(x) : x);
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) {
+      const x = snap(o[0] + u * du[0] + v * dv[0]);
+      const y = snap(o[1] + u * du[1] + v * dv[1]);
+      const z = snap(o[2] + u * du[2] + v * dv[2]);
+      values[u + v * width] = slabDoseRateAt(s, x, y, z) * scale;
+    }
+  }
+  return { result: { values }, transfer: [values.buffer] };
 }
 
 /** Creates a handler holding one slab's state. */
@@ -116,6 +184,10 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
           values[p] = kf >= s.kStart && kf < s.kEnd ? s.engine.doseRateAtPoint(pt) * scale : NaN;
         }
         return { result: { values }, transfer: [values.buffer] };
+      }
+      case 'samplePlane': {
+        const s = need();
+        return samplePlaneOfSlab(s, req.plane, quantityScale(req.quantity, s.engine.model.halfLifeDays));
       }
       case 'setStructure': {
         const s = need();

@@ -3,7 +3,8 @@
  * slices (one per worker, so both cores work on full computations and on single-seed moves), broadcasts
  * seed edits, and merges answers (slices, DVH samples, isodose planes).
  */
-import type { VolumeGeometry, Vec3 } from '../../geometry/volume';
+import type { VolumeGeometry } from '../../geometry/volume';
+import { patientToVoxel } from '../../geometry/volume';
 import type { Seed } from '../doseEngine';
 import { computeDvh, doseMetrics, type DoseMetrics, type Dvh } from '../dvh';
 import { axialPlane, coronalPlane, isodoseContours, levelsInGy, planePoint, sagittalPlane, type IsodoseContour, type IsodoseLevel, type PlaneGrid } from '../isodose';
@@ -150,6 +151,35 @@ export class DoseWorkerPool {
     return out;
   }
 
+  /**
+   * Dose on a regular plane (u fastest), trilinear; NaN outside the grid. Only the workers whose slabs the plane
+   * crosses are asked, and only the plane's definition is sent (no point list).
+   */
+  async samplePlane(plane: PlaneGrid, quantity: DoseQuantity = RATE): Promise<Float32Array> {
+    const g = this.need();
+    const nz = g.dimensions[2];
+    let zMin = Infinity;
+    let zMax = -Infinity;
+    for (const [u, v] of [[0, 0], [plane.width - 1, 0], [0, plane.height - 1], [plane.width - 1, plane.height - 1]]) {
+      const z = patientToVoxel(g, planePoint(plane, Math.max(0, u), Math.max(0, v)))[2];
+      zMin = Math.min(zMin, z);
+      zMax = Math.max(zMax, z);
+    }
+    // A sample belongs to the slab owning floor(z) (clamped to the grid); one slice of slack for rounding.
+    const kLo = Math.min(Math.max(Math.floor(zMin) - 1, 0), nz - 1);
+    const kHi = Math.min(Math.max(Math.floor(zMax) + 1, 0), nz - 1);
+    const workers = this.slabs.map((s, w) => (s.kEnd > kLo && s.kStart <= kHi ? w : -1)).filter((w) => w >= 0);
+    const n = plane.width * plane.height;
+    if (workers.length === 0) return new Float32Array(n).fill(NaN);
+    const parts = await Promise.all(workers.map((w) => this.send<'samplePlane'>(w, { type: 'samplePlane', plane, quantity })));
+    const out = parts[0].values;
+    for (let p = 1; p < parts.length; p++) {
+      const vals = parts[p].values;
+      for (let i = 0; i < n; i++) if (!Number.isNaN(vals[i])) out[i] = vals[i];
+    }
+    return out;
+  }
+
   /** Registers a structure: label mask (voxels equal to `label`) or fractional occupancy over the whole grid. */
   async setStructure(structureId: string, mask: Uint8Array | Float32Array, label = 1): Promise<number> {
     const [nx, ny, nz] = this.need().dimensions;
@@ -192,17 +222,7 @@ export class DoseWorkerPool {
     const g = this.need();
     const quantity = options.quantity ?? { kind: 'totalDoseGy' };
     const levelValues = levelsInGy(levels, options.prescriptionGy);
-    if (plane.plane === 'oblique') {
-      const grid = plane.grid;
-      const pts = new Float64Array(grid.width * grid.height * 3);
-      for (let v = 0; v < grid.height; v++) {
-        for (let u = 0; u < grid.width; u++) {
-          const p: Vec3 = planePoint(grid, u, v);
-          pts.set(p, 3 * (u + v * grid.width));
-        }
-      }
-      return isodoseContours(await this.samplePoints(pts, quantity), grid, levelValues);
-    }
+    if (plane.plane === 'oblique') return isodoseContours(await this.samplePlane(plane.grid, quantity), plane.grid, levelValues);
     const s = await this.slice(plane.plane, plane.index, quantity);
     const grid = plane.plane === 'axial' ? axialPlane(g, plane.index) : plane.plane === 'sagittal' ? sagittalPlane(g, plane.index) : coronalPlane(g, plane.index);
     return isodoseContours(s.values, grid, levelValues);

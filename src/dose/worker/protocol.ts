@@ -8,6 +8,7 @@
  */
 import type { VolumeGeometry, Vec3 } from '../../geometry/volume';
 import type { Seed } from '../doseEngine';
+import type { PlaneGrid } from '../isodose';
 
 /** What a dose array holds: initial dose rate (cGy/h) or accumulated dose (Gy) over `durationHours` (default: permanent, ∞). */
 export interface DoseQuantity {
@@ -34,6 +35,8 @@ export type DoseWorkerRequest =
   | { type: 'getSlice'; requestId: number; plane: 'axial' | 'sagittal' | 'coronal'; index: number; quantity: DoseQuantity }
   | { type: 'getDose'; requestId: number; quantity: DoseQuantity }
   | { type: 'samplePoints'; requestId: number; pointsMm: Float64Array; quantity: DoseQuantity }
+  /** Dose on a regular plane (isodose/colour-wash planes): only the plane's definition travels, not its points. */
+  | { type: 'samplePlane'; requestId: number; plane: PlaneGrid; quantity: DoseQuantity }
   | { type: 'setStructure'; requestId: number; structureId: string; mask: Uint8Array | Float32Array; label?: number }
   | { type: 'getStructureDoses'; requestId: number; structureId: string; quantity: DoseQuantity }
   | { type: 'getVolumeAtLeast'; requestId: number; level: number; quantity: DoseQuantity }
@@ -55,6 +58,8 @@ export interface DoseWorkerResults {
   getDose: { values: Float32Array; kStart: number; kEnd: number };
   /** One value per point; NaN where the point is not in this worker's slab. */
   samplePoints: { values: Float32Array };
+  /** One value per plane sample (u fastest), trilinear; NaN where the sample is not in this worker's slab. */
+  samplePlane: { values: Float32Array };
   setStructure: { voxelCount: number };
   getStructureDoses: { dose: Float64Array; volumeCm3: Float64Array };
   getVolumeAtLeast: { volumeCm3: number };
@@ -74,4 +79,4 @@ export interface DoseWorkerEndpoint {
 }
 
 /** A point in patient mm, re-exported for protocol users. */
-export type { Vec3, Seed, VolumeGeometry };
+export type { Vec3, Seed, VolumeGeometry, PlaneGrid };
