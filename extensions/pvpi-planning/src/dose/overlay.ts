@@ -9,13 +9,12 @@
  * the mode need no special handling: overlays follow the viewports that exist.
  */
 import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
-import { voxelToPatient } from '../../../../src/geometry/volume';
-import { obliquePlane, planePoint } from '../../../../src/dose/isodose';
+import { planePoint, viewPlaneGrid, type PlaneGrid } from '../../../../src/dose/isodose';
 import { DOSE_WASH_STOPS, doseWashRgba } from '../../../../src/planning/viewModels/isodoseStyle';
 import { formatDoseGy } from '../../../../src/planning/viewModels/doseMetricsView';
 import { getCornerstone, hasCornerstone } from '../host/cornerstoneHost';
 import { currentPlanEditor } from '../plan/planSession';
-import { addPlaneConsumer, doseAt, poke, requestPlane, type PlaneConsumer, type PlaneDose } from './controller';
+import { addPlaneConsumer, doseAt, poke, refreshAllPlanes, requestPlane, type PlaneConsumer, type PlaneDose } from './controller';
 import { getDoseState, subscribeDose } from './store';
 
 interface Camera {
@@ -40,7 +39,6 @@ interface CsEngine {
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: ArrayLike<number>, b: ArrayLike<number>): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 function renderedEvent(): string {
   const events = (getCornerstone().Enums as { Events?: Record<string, string> }).Events;
@@ -100,22 +98,18 @@ class DoseOverlay implements PlaneConsumer {
     this.root.remove();
   }
 
-  /** Plane through the view's focal point, covering the dose grid, sampled at the grid spacing. */
-  plane(grid: VolumeGeometry): { key: string; grid: ReturnType<typeof obliquePlane> } | null {
+  /**
+   * The view's plane over the dose grid (core viewPlaneGrid): the grid's own axial/sagittal/coronal plane when the
+   * camera is grid-aligned (samples on voxel columns), else an oblique plane through the focal point.
+   */
+  plane(grid: VolumeGeometry): { key: string; grid: PlaneGrid } | null {
     const cam = this.vp.getCamera?.();
     const n = cam?.viewPlaneNormal;
     const up = cam?.viewUp;
     const f = cam?.focalPoint;
     if (!n || !up || !f) return null;
-    const [nx, ny, nz] = grid.dimensions;
-    const gc = voxelToPatient(grid, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2);
-    const half = 0.5 * Math.hypot((nx - 1) * grid.spacingMm[0], (ny - 1) * grid.spacingMm[1], (nz - 1) * grid.spacingMm[2]);
-    const d = (gc[0] - f[0]) * n[0] + (gc[1] - f[1]) * n[1] + (gc[2] - f[2]) * n[2];
-    if (Math.abs(d) > half) return null;
-    const centre: Vec3 = [gc[0] - d * n[0], gc[1] - d * n[1], gc[2] - d * n[2]];
-    const step = Math.min(...grid.spacingMm);
-    const right = cross(up, n);
-    return { key: this.keyOf(grid, cam), grid: obliquePlane(centre, right, [up[0], up[1], up[2]], 2 * half + 2 * step, step) };
+    const plane = viewPlaneGrid(grid, [n[0], n[1], n[2]], [up[0], up[1], up[2]], [f[0], f[1], f[2]]);
+    return plane ? { key: this.keyOf(grid, cam), grid: plane } : null;
   }
 
   private keyOf(grid: VolumeGeometry, cam: Camera | undefined): string {
@@ -169,7 +163,7 @@ class DoseOverlay implements PlaneConsumer {
   }
 
   private drawWash(r: PlaneDose | null, on: boolean, w2c: (p: Vec3) => [number, number]): void {
-    if (!r || !on) {
+    if (!r || !on || r.grid.width === 0 || r.grid.height === 0) {
       this.wash.style.display = 'none';
       return;
     }
@@ -266,12 +260,17 @@ export function startDoseOverlays(): void {
   if (timer) return;
   timer = setInterval(() => {
     syncOverlays();
-    // Until a plan session exists (CT still loading), keep asking the dose host to find the CT.
-    if (!currentPlanEditor() && overlays.size > 0) poke();
+    // Until a plan session exists (CT still loading), keep asking the dose host to find the CT. Also while a plan
+    // with seeds has no dose ('idle'): after a reload the draft's session opens before the CT volume has loaded, the
+    // round finds no CT, and nothing else would start another one until the next edit.
+    const editor = currentPlanEditor();
+    if (overlays.size > 0 && (!editor || (editor.plan.seeds.length > 0 && getDoseState().status === 'idle'))) poke();
   }, 500);
   let last = getDoseState();
   subscribeDose(() => {
     const s = getDoseState();
+    // The wash reaches lower doses (25 %) than the isodose lines: the planes' computed regions change with it.
+    if (s.showWash !== last.showWash) refreshAllPlanes();
     if (s.showWash !== last.showWash || s.showIsodoses !== last.showIsodoses) for (const o of overlays.values()) o.overlay.draw();
     last = s;
   });
