@@ -4,8 +4,9 @@
  * tool + click when the mode's toolbar has it, else the `pvpiAddSeedAt` command — the test logs which), then:
  * isodose lines appear in the axial viewport (yellow 100% line counted in a screenshot region), the lesion's DVH curve
  * is drawn, and the panel's lesion V100 matches V100 computed in this Node process with the naive TG-43U1 formalism
- * (src/dose/doseKernel accumulateDoseRateNaive) on the same grid, seed and lesion voxels. A seed move is timed in the
- * browser (Performance API, plan change → isodose drawn) and printed, not asserted. Screenshot: test-results/e2e-dose.png.
+ * (src/dose/doseKernel accumulateDoseRateNaive) on the same grid, seed and lesion voxels. Seven 1 mm seed moves are timed
+ * in the browser (Performance API, plan change → isodose drawn, with the dose host's phase breakdown) and printed, not
+ * asserted. Screenshot: test-results/e2e-dose.png.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -146,10 +147,10 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
   mkdirSync(resultsDir, { recursive: true });
   await page.screenshot({ path: path.join(resultsDir, 'e2e-dose.png') });
 
-  // 5. Latency of single-seed moves (1 mm grid): five 1 mm moves of the seed, each a plan edit (as a drag makes),
+  // 5. Latency of single-seed moves (1 mm grid): seven 1 mm moves of the seed, each a plan edit (as a drag makes),
   // waiting for each to be drawn; the browser measures plan change → isodose drawn (performance.measure).
   const before = (await doseInfo(page)).latencies.length;
-  for (let s = 1; s <= 5; s++) {
+  for (let s = 1; s <= 7; s++) {
     const n = (await doseInfo(page)).latencies.length;
     await runCommand(page, 'pvpiApplyPlanEdit', { edit: { type: 'moveSeed', id: seed.id, positionMm: [seedAt[0] + s, seedAt[1], seedAt[2]] } });
     await page.waitForFunction(
@@ -161,11 +162,25 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
       { timeout: 10_000 },
     );
   }
-  const lat = (await doseInfo(page)).latencies.slice(before);
+  const lat = (await doseInfo(page)).latencies.slice(before) as Array<{ cause: string; ms: number; phases?: Record<string, number> }>;
   const moves = lat.filter((l) => l.cause === 'moveSeed');
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   process.stdout.write(
-    `[e2e dose] edit → isodose drawn latencies (ms, Performance API): ${lat.map((l) => `${l.cause} ${l.ms.toFixed(1)}`).join(', ') || 'none recorded'}${moves.length ? `; single-seed move median ${moves.map((m) => m.ms).sort((a, b) => a - b)[Math.floor(moves.length / 2)].toFixed(1)} ms` : ''}\n`,
+    `[e2e dose] edit → isodose drawn latencies (ms, Performance API): ${lat.map((l) => `${l.cause} ${l.ms.toFixed(1)}`).join(', ') || 'none recorded'}${moves.length ? `; single-seed move median ${median(moves.map((m) => m.ms)).toFixed(1)} ms` : ''}\n`,
   );
+  // Breakdown (performance.mark phases recorded by the dose host): median of each phase over the moves.
+  const names = [...new Set(moves.flatMap((m) => Object.keys(m.phases ?? {})))];
+  for (const m of moves) process.stdout.write(`[e2e dose]   move ${m.ms.toFixed(1)} ms: ${names.map((n) => `${n} ${(m.phases?.[n] ?? 0).toFixed(1)}`).join(', ')}\n`);
+  if (names.length) process.stdout.write(`[e2e dose] phase medians (ms): ${names.map((n) => `${n} ${median(moves.map((m) => m.phases?.[n] ?? 0)).toFixed(1)}`).join(', ')}\n`);
+  // What "one animation frame" is in this browser right now (headless, software WebGL, shared CPU): rAF intervals
+  // with nothing being edited.
+  const idleFrameMs = await page.evaluate(async () => {
+    const t: number[] = [];
+    for (let i = 0; i < 21; i++) t.push(await new Promise<number>((r) => requestAnimationFrame(r)));
+    const d = t.slice(1).map((x, i) => x - t[i]).sort((a, b) => a - b);
+    return d[Math.floor(d.length / 2)];
+  });
+  process.stdout.write(`[e2e dose] idle animation frame interval (median of 20): ${idleFrameMs.toFixed(1)} ms\n`);
 
   expect(pageErrors.filter((m) => /pvpi/i.test(m))).toEqual([]);
 });

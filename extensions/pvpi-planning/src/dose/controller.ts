@@ -16,7 +16,8 @@ import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import type { Seed as DoseSeed } from '../../../../src/dose/doseEngine';
 import type { DoseWorkerPool } from '../../../../src/dose/worker/pool';
 import { decayCorrectedStrengthU, meanLifeHours } from '../../../../src/dose/decay';
-import { isodoseContours, levelsInGy, planePoint, type PlaneGrid } from '../../../../src/dose/isodose';
+import { doseReachSpheres, isodoseContours, levelsInGy, planeRegion, type DoseSphere, type PlaneGrid } from '../../../../src/dose/isodose';
+import { getSourceModel } from '../../../../src/dose/sourceModel';
 import type { Plan } from '../../../../src/planning/plan';
 import type { PlanEdit } from '../../../../src/planning/planEditor';
 import { doseGridForBox, gridContains, labelsOnDoseGrid, regionBox, type VoxelBox } from '../../../../src/planning/viewModels/doseGridRegion';
@@ -60,6 +61,8 @@ interface Applied {
   seeds: Map<string, string>;
   structuresKey: string;
   structures: Omit<StructureDose, 'metrics' | 'dvh'>[];
+  /** The seeds the workers hold (decay-corrected strengths), for the isodose regions. */
+  engineSeeds: DoseSeed[];
 }
 
 let pool: DoseWorkerPool | undefined;
@@ -72,6 +75,22 @@ let overlaysDirty = true;
 let version = 0;
 let pendingChange: { atMs: number; cause: string } | undefined;
 const consumers = new Set<PlaneConsumer>();
+/** Phase timings (ms) of the round being measured (undefined when no edit is being timed). */
+let phases: Record<string, number> | undefined;
+
+function addPhase(name: string, ms: number): void {
+  if (phases) phases[name] = (phases[name] ?? 0) + ms;
+}
+
+function mark(name: string): number {
+  const t = performance.now();
+  try {
+    performance.mark(`pvpi:dose:${name}`);
+  } catch {
+    /* no User Timing marks: the phase numbers are still recorded */
+  }
+  return t;
+}
 const staleConsumers = new Set<PlaneConsumer>();
 
 function describe(e: unknown): string {
@@ -255,16 +274,23 @@ async function loop(): Promise<void> {
       overlaysDirty = true;
       const change = pendingChange;
       pendingChange = undefined;
-      let ok = false;
+      phases = change ? {} : undefined;
+      const t0 = mark('round');
+      if (change) addPhase('wait', t0 - change.atMs);
       try {
-        ok = await syncPlan();
+        // Seed edits are posted to the workers and the planes requested right behind them (each worker answers in
+        // order, so the planes see the new seeds): one round trip instead of two.
+        const sync = await syncPlan();
+        if (sync.ok) {
+          const tp = performance.now();
+          const planes = refreshPlanes([...consumers]).then(() => addPhase('planes', mark('planes') - tp));
+          if (change) void planes.then(() => addPhase('ready', performance.now() - change.atMs));
+          await Promise.all([sync.done.then(() => addPhase('seeds', mark('seeds') - t0)), planes]);
+          if (change) await measure(change);
+        }
       } catch (e) {
         setDoseState({ status: 'error', error: `Dose calculation failed: ${describe(e)}` });
         applied = undefined;
-      }
-      if (ok) {
-        await refreshPlanes([...consumers]);
-        if (change) await measure(change);
       }
       continue;
     }
@@ -276,6 +302,10 @@ async function loop(): Promise<void> {
       continue;
     }
     if (metricsDirty) {
+      // One frame first: during a drag the next edit usually arrives within it, and metrics queued in the workers
+      // would delay its isodoses.
+      await nextFrame();
+      if (planDirty) continue;
       metricsDirty = false;
       await computeMetrics();
       continue;
@@ -284,16 +314,20 @@ async function loop(): Promise<void> {
   }
 }
 
-/** Brings the workers to the current plan; false when there is nothing to compute (no CT, no region). */
-async function syncPlan(): Promise<boolean> {
+/**
+ * Brings the workers to the current plan. Resolves once the edits are POSTED (`ok` false when there is nothing to
+ * compute: no CT, no region); `done` resolves when the workers have applied them (and the structures).
+ */
+async function syncPlan(): Promise<{ ok: boolean; done: Promise<void> }> {
+  const nothing = { ok: false, done: Promise.resolve() };
   const ct = findCt();
   if (!ct) {
     setDoseState({ status: 'idle', message: 'Open the CT in the MPR layout to compute dose.' });
-    return false;
+    return nothing;
   }
   ensurePlanSession(ct);
   const plan = currentPlanEditor()?.plan;
-  if (!plan) return false;
+  if (!plan) return nothing;
   const seg = structuresOf();
   const box = regionBox(ct.geometry, segmentedBoxes(seg.key), plan.seeds.map((s) => s.positionMm));
   if (!box || plan.seeds.length === 0) {
@@ -303,17 +337,20 @@ async function syncPlan(): Promise<boolean> {
     }
     setDoseState({ status: 'idle', message: plan.seeds.length === 0 ? 'No seeds in the plan yet: place seeds to see dose.' : undefined, structures: [], maxDoseGy: undefined });
     for (const c of consumers) c.show(null);
-    return false;
+    return nothing;
   }
   const ctKey = ct.displaySet.displaySetInstanceUID;
   const wanted = doseGridForBox(ct.geometry, box, DOSE_GRID_SETTINGS);
   const p = getPool();
-  setDoseState({ status: 'computing', error: undefined, message: undefined });
+  // "Computing" only for work that takes a while (new grid, full recomputation): an incremental edit is drawn within
+  // a frame or two, and flipping the status would re-render the panel twice per edit.
+  const st0 = getDoseState();
+  if (st0.status !== 'ready' || st0.error || st0.message) setDoseState({ status: 'computing', error: undefined, message: undefined });
   if (!applied || applied.ctKey !== ctKey || applied.modelId !== plan.source.modelId || !gridContains(applied.geometry, wanted)) {
     // Grow generously so the next seeds near the edge do not force another grid at once.
     const geometry = doseGridForBox(ct.geometry, box, { ...DOSE_GRID_SETTINGS, marginMm: DOSE_GRID_SETTINGS.marginMm + 5 });
     await p.init(geometry, plan.source.modelId, { exactAboveFractionOfMax: EXACT_ABOVE_FRACTION_OF_MAX });
-    applied = { ctKey, modelId: plan.source.modelId, geometry, seeds: new Map(), structuresKey: '', structures: [] };
+    applied = { ctKey, modelId: plan.source.modelId, geometry, seeds: new Map(), structuresKey: '', structures: [], engineSeeds: [] };
     setDoseState({ grid: geometry });
   }
   const a = applied;
@@ -322,33 +359,59 @@ async function syncPlan(): Promise<boolean> {
   const want = new Map(seeds.map((s) => [s.id, JSON.stringify(s)]));
   const removed = [...a.seeds.keys()].filter((id) => !want.has(id));
   const changed = seeds.filter((s) => a.seeds.get(s.id) !== want.get(s.id));
-  let maxRate = 0;
+  let rates: Promise<number[]>;
   if (a.seeds.size === 0 || removed.length + changed.length > FULL_RECOMPUTE_ABOVE) {
-    maxRate = await p.setSeeds(seeds);
+    if (getDoseState().status !== 'computing') setDoseState({ status: 'computing' });
+    rates = p.setSeeds(seeds).then((m) => [m]);
   } else {
-    for (const id of removed) maxRate = await p.removeSeed(id);
-    for (const s of changed) maxRate = a.seeds.has(s.id) ? await p.updateSeed(s) : await p.addSeed(s);
-    if (removed.length + changed.length === 0) maxRate = Math.max(0, ...(await p.info()).map((i) => i.maxDoseRateCGyPerH));
+    // Posted at once, in order (removals first); not awaited one by one.
+    const ops = [...removed.map((id) => p.removeSeed(id)), ...changed.map((s) => (a.seeds.has(s.id) ? p.updateSeed(s) : p.addSeed(s)))];
+    rates = ops.length ? Promise.all(ops) : p.info().then((info) => info.map((i) => i.maxDoseRateCGyPerH));
   }
   a.seeds = want;
-  // Structures: the segmentation resampled on the dose grid when it changed.
-  if (a.structuresKey !== seg.key) {
-    const lm = labelmapForSave();
-    a.structures = [];
-    if (lm && seg.list.length) {
-      const labels = labelsOnDoseGrid(lm.ct.geometry, (k) => lm.lm.slices[k], a.geometry);
-      for (const s of seg.list) {
-        const n = await p.setStructure(s.id, labels, s.segmentIndex);
-        if (n > 0) a.structures.push(s);
-      }
+  a.engineSeeds = seeds;
+  const done = (async () => {
+    let maxRate: number;
+    try {
+      maxRate = Math.max(0, ...(await rates));
+    } catch (e) {
+      applied = undefined; // the workers' state is unknown: a fresh grid next round
+      planDirty = true;
+      throw e;
     }
-    a.structuresKey = seg.key;
-  }
-  setDoseState({ status: 'ready', maxDoseGy: (maxRate * meanLifeHours()) / 100 });
-  return true;
+    // Structures: the segmentation resampled on the dose grid when it changed.
+    if (a.structuresKey !== seg.key) {
+      const lm = labelmapForSave();
+      a.structures = [];
+      if (lm && seg.list.length) {
+        const labels = labelsOnDoseGrid(lm.ct.geometry, (k) => lm.lm.slices[k], a.geometry);
+        for (const s of seg.list) {
+          const n = await p.setStructure(s.id, labels, s.segmentIndex);
+          if (n > 0) a.structures.push(s);
+        }
+      }
+      a.structuresKey = seg.key;
+    }
+    setDoseState({ status: 'ready', maxDoseGy: (maxRate * meanLifeHours()) / 100 });
+  })();
+  return { ok: true, done };
 }
 
-/** Samples the total dose on each consumer's plane and hands it the contours of the isodose lines. */
+/** Interpolation reach of the engine around a voxel value (blocks of 4 voxels) plus one trilinear sampling cell, in voxel diagonals. */
+const REGION_MARGIN_VOXEL_DIAGONALS = 5;
+
+/**
+ * Balls outside which the total dose is below the lowest drawn level (lowest isodose line; 25 % of the prescription
+ * when the colour wash is on): only the plane samples inside them are computed and contoured.
+ */
+function isodoseSpheres(a: Applied, lowestGy: number): DoseSphere[] {
+  const model = getSourceModel(a.modelId);
+  const levelCGyPerH = (100 * lowestGy) / meanLifeHours(model.halfLifeDays); // total dose = Ḋ₀·τ (decay.ts)
+  const s = a.geometry.spacingMm;
+  return doseReachSpheres(model, a.engineSeeds, levelCGyPerH, REGION_MARGIN_VOXEL_DIAGONALS * Math.hypot(s[0], s[1], s[2]));
+}
+
+/** Samples the total dose on each consumer's plane (the part the seeds can reach) and hands it the isodose contours. */
 async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
   const p = pool;
   const a = applied;
@@ -361,6 +424,8 @@ async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
   const rx = plan.prescription.doseGy;
   const lines = st.isodoseLines;
   const levels = levelsInGy(lines.map((l) => ({ percentOfPrescription: l.percentOfPrescription })), rx);
+  const lowestGy = Math.min(...levels, st.showWash ? 0.25 * rx : Infinity);
+  const spheres = isodoseSpheres(a, lowestGy);
   await Promise.all(
     list.map(async (c) => {
       const req = c.plane(a.geometry);
@@ -368,20 +433,23 @@ async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
         c.show(null);
         return;
       }
-      const { grid } = req;
-      const pts = new Float64Array(grid.width * grid.height * 3);
-      for (let v = 0, o = 0; v < grid.height; v++) {
-        for (let u = 0; u < grid.width; u++, o += 3) {
-          const q = planePoint(grid, u, v);
-          pts[o] = q[0];
-          pts[o + 1] = q[1];
-          pts[o + 2] = q[2];
-        }
+      const grid = planeRegion(req.grid, spheres);
+      if (!grid) {
+        // The seeds cannot reach the lowest level on this plane: no lines.
+        c.show({ key: req.key, grid: { ...req.grid, width: 0, height: 0 }, doseGy: new Float32Array(0), contours: [], prescriptionGy: rx });
+        return;
       }
-      const dose = await p.samplePoints(pts, TOTAL_DOSE);
+      const ts = performance.now();
+      const dose = await p.samplePlane(grid, TOTAL_DOSE);
+      const tc = performance.now();
+      addPhase('sample', tc - ts);
       for (let i = 0; i < dose.length; i++) if (Number.isNaN(dose[i])) dose[i] = 0;
       const contours = isodoseContours(dose, grid, levels).map((ct, i) => ({ levelGy: ct.levelGy, colour: lines[i]?.colour ?? '#ffffff', polylines: ct.polylines }));
+      const td = performance.now();
+      addPhase('contour', td - tc);
+      addPhase('samples', dose.length);
       c.show({ key: req.key, grid, doseGy: dose, contours, prescriptionGy: rx });
+      addPhase('draw', performance.now() - td);
     }),
   );
 }
@@ -389,14 +457,17 @@ async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame((t) => resolve(t)));
 
 async function measure(change: { atMs: number; cause: string }): Promise<void> {
+  const t = performance.now();
   await nextFrame();
-  const end = performance.now();
+  const end = mark('drawn');
+  addPhase('frame', end - t);
   try {
     performance.measure(`pvpi:${change.cause}→isodose`, { start: change.atMs, end });
   } catch {
     /* the Performance API without measure options (old browsers): the number below is the same */
   }
-  const latencies = [...getDoseState().latencies, { cause: change.cause, ms: end - change.atMs, atMs: end }].slice(-50);
+  const latencies = [...getDoseState().latencies, { cause: change.cause, ms: end - change.atMs, atMs: end, phases: { ...phases } }].slice(-50);
+  phases = undefined;
   setDoseState({ latencies });
 }
 

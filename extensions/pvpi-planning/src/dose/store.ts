@@ -24,6 +24,14 @@ export interface DoseLatency {
   /** From the plan change to the overlays drawn (next animation frame after the contours were ready), ms. */
   ms: number;
   atMs: number;
+  /**
+   * Where the time went (ms, Performance API): `wait` (edit → round start: coalescing / earlier work), `seeds`
+   * (incremental update in the workers, round trip), `sample` (planes' dose from the workers), `contour`
+   * (isodose tracing), `draw` (overlay SVG), `ready` (edit → every overlay updated), `frame` (→ next animation
+   * frame); `sample`/`contour`/`draw` are summed over the viewports, `samples` counts plane samples. Also
+   * `performance.mark`s `pvpi:dose:*`.
+   */
+  phases?: Record<string, number>;
 }
 
 export interface DoseUiState {
