@@ -89,7 +89,7 @@ export function SegmentationSection() {
   const busy = st.busy !== undefined;
 
   return (
-    <div data-pvpi="segmentation-section" data-restored-from={st.restoredFrom ?? ''}>
+    <div data-pvpi="segmentation-section" data-restored-from={st.restoredFrom ?? ''} data-restored-draft={st.restoredDraftMs ?? ''}>
       {st.levels.length === 0 && !busy && (
         <p style={mutedStyle}>Choose “Segment vertebra” in the toolbar, then click inside a vertebral body in any view.</p>
       )}

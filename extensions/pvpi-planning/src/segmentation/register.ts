@@ -5,7 +5,8 @@ import type { PubSubService } from '../host/ohifTypes';
 import { PANEL_IDS } from '../id';
 import { nameLevel, refreshVolumes, segmentLesion, segmentVertebraAt, undoLastRun } from './controller';
 import { SEGMENTATION_COMMANDS } from './ids';
-import { restoreSegmentation } from './restore';
+import { startDraftAutosave } from './draft';
+import { forgetRestoreAttempts, restoreSegmentation } from './restore';
 import { saveSegmentation } from './save';
 import { createSegmentVertebraTool } from './SegmentVertebraTool';
 import { getState, resetState, setState } from './store';
@@ -19,6 +20,8 @@ export function registerSegmentation(): void {
   registered = true;
   const cst = getCornerstoneTools();
   cst.addTool(createSegmentVertebraTool(cst, (viewportId, point) => void segmentVertebraAt(viewportId, point)));
+  // Every completed change is kept in this browser (draft.ts), restored on reopen if newer than the saved SEG.
+  startDraftAutosave();
   const { segmentationService } = getHostContext().servicesManager.services as { segmentationService?: PubSubService };
   if (segmentationService) {
     // Brush/eraser edits change the volumes: recount, debounced.
@@ -36,7 +39,10 @@ export function registerSegmentation(): void {
     if (removed) {
       segmentationService.subscribe(removed, (payload) => {
         const id = (payload as { segmentationId?: string } | undefined)?.segmentationId;
-        if (id && id === getState().segmentationId) resetState();
+        if (id && id === getState().segmentationId) {
+          resetState();
+          forgetRestoreAttempts();
+        }
       });
     }
   }

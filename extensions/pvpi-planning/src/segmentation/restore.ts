@@ -14,6 +14,7 @@ import { installRestoredSegmentation, SLOT_SIZE, type RestoredLevel } from './co
 import type { CtVolumeInView } from './host';
 import { activeDicomweb, ctVolumeOfViewport, services } from './host';
 import { SEG_SERIES_DESCRIPTION } from './save';
+import { dicomDateTimeMs, draftWins, flushDraft, loadDraft, restoreDraft } from './draft';
 import { getState, setState } from './store';
 
 /** A saved PVPI SEG series of the CT, as OHIF lists it. */
@@ -23,6 +24,8 @@ export interface SavedSegSeries {
   sopInstanceUID: string;
   seriesNumber: number;
   displaySetInstanceUID: string;
+  /** Series Date + Time of the SEG (local time), when present. */
+  seriesTimeMs?: number;
 }
 
 interface SegDisplaySet {
@@ -30,6 +33,7 @@ interface SegDisplaySet {
   SeriesDescription?: string;
   SeriesNumber?: unknown;
   SeriesDate?: string;
+  SeriesTime?: string;
   StudyInstanceUID?: string;
   SeriesInstanceUID?: string;
   SOPInstanceUID?: string;
@@ -49,6 +53,7 @@ export function savedSegSeriesFor(ctSeriesInstanceUID: string): SavedSegSeries[]
       sopInstanceUID: ds.SOPInstanceUID ?? ds.instance?.SOPInstanceUID ?? '',
       seriesNumber: Number(ds.SeriesNumber) || 0,
       displaySetInstanceUID: ds.displaySetInstanceUID,
+      seriesTimeMs: dicomDateTimeMs(ds.SeriesDate, ds.SeriesTime),
     }))
     .filter((s) => s.studyInstanceUID && s.seriesInstanceUID && s.sopInstanceUID)
     .sort((a, b) => b.seriesNumber - a.seriesNumber);
@@ -222,7 +227,10 @@ export async function restoreSegmentation(options: { seriesInstanceUID?: string 
       info: `Restored ${names} from the saved segmentation (SEG series ${series.seriesNumber})${skipped.length ? `; skipped segments: ${skipped.join(', ')}` : ''}.`,
       save: { status: 'saved', message: `Loaded from the PACS (SEG series ${series.seriesNumber}).`, seriesInstanceUID: series.seriesInstanceUID },
       restoredFrom: series.seriesInstanceUID,
+      restoredDraftMs: undefined,
     });
+    // The browser-kept draft now holds this SEG's content, marked saved.
+    void flushDraft(series.seriesInstanceUID);
     return true;
   } catch (error) {
     const message = `Could not restore the saved segmentation: ${error instanceof Error ? error.message : String(error)}`;
@@ -234,9 +242,15 @@ export async function restoreSegmentation(options: { seriesInstanceUID?: string 
 
 const attempted = new Set<string>();
 
+/** Forgets which CT/SEG pairs were auto-restored (the segmentation was removed, e.g. leaving the mode). */
+export function forgetRestoreAttempts(): void {
+  attempted.clear();
+}
+
 /**
- * Called periodically while our panel is shown: when the CT on screen is loaded, nothing is segmented yet, and a
- * saved PVPI SEG exists for it, restores the latest one (once per CT display set and SEG series).
+ * Called periodically while our panel is shown: when the CT on screen is loaded and nothing is segmented yet,
+ * restores the segmentation draft kept in this browser if it holds edits newer than the latest saved PVPI SEG (or
+ * there is no SEG), else the latest SEG (once per CT display set and SEG series).
  */
 export function autoRestoreTick(): void {
   const st = getState();
@@ -248,12 +262,18 @@ export function autoRestoreTick(): void {
     return;
   }
   if (!found) return;
-  const latest = savedSegSeriesFor(found.ct.displaySet.SeriesInstanceUID ?? '')[0];
-  if (!latest) return;
-  const key = `${found.ct.displaySet.displaySetInstanceUID}|${latest.seriesInstanceUID}`;
+  const ctSeries = found.ct.displaySet.SeriesInstanceUID ?? '';
+  const latest = savedSegSeriesFor(ctSeries)[0];
+  const key = `${found.ct.displaySet.displaySetInstanceUID}|${latest?.seriesInstanceUID ?? ''}`;
   if (attempted.has(key)) return;
   attempted.add(key);
-  void restoreSegmentation({ seriesInstanceUID: latest.seriesInstanceUID });
+  const { ct, viewportId } = found;
+  void (async () => {
+    const draft = ctSeries ? await loadDraft(ctSeries) : undefined;
+    if (getState().busy || getState().levels.length > 0) return;
+    if (draft && draftWins(draft, latest) && (await restoreDraft(draft, ct, viewportId))) return;
+    if (latest) await restoreSegmentation({ seriesInstanceUID: latest.seriesInstanceUID });
+  })();
 }
 
 /** The latest saved SEG of the CT on screen that is not the one loaded now (for the panel's "Load saved" button). */

@@ -12,6 +12,7 @@ import { DicomwebClient, DicomwebError } from '../../../../src/dicomweb';
 import { SEGMENT_CODES } from '../../../../src/segmentation';
 import { labelmapForSave } from './controller';
 import { activeDicomweb, instanceOf, services } from './host';
+import { flushDraft } from './draft';
 import { getState, setState } from './store';
 
 /** Series Description of the SEG series we save (restore.ts finds saved segmentations by it). */
@@ -155,6 +156,8 @@ export async function saveSegmentation(): Promise<void> {
     await client.storeInstances([built.bytes], { studyInstanceUID: built.studyInstanceUID });
     const message = `Saved as a DICOM SEG series with ${built.segmentCount} segments. It is listed with the study when the study is reopened.`;
     setState({ save: { status: 'saved', message, seriesInstanceUID: built.seriesInstanceUID } });
+    // The browser-kept draft stays, marked saved: the SEG wins on reopen unless edited later.
+    void flushDraft(built.seriesInstanceUID);
     services().uiNotificationService?.show({ title: 'Segmentation saved', message, type: 'success', duration: 5000 });
   } catch (error) {
     const retryable = error instanceof DicomwebError ? RETRYABLE.has(error.kind) : true;

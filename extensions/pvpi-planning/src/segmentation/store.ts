@@ -60,6 +60,8 @@ export interface SegmentationUiState {
   save: SaveStatus;
   /** Series Instance UID of the saved SEG the current levels were restored from (restore.ts). */
   restoredFrom?: string;
+  /** Modified time (ms) of the browser-kept draft the current levels were restored from (draft.ts). */
+  restoredDraftMs?: number;
   /** True after the "Level labels" button: the panel highlights the naming form. */
   focusLevelForm: boolean;
 }
