@@ -193,16 +193,19 @@ export class DoseWorkerPool {
     return counts.reduce((a, c) => a + c.voxelCount, 0);
   }
 
-  /** DVH and metrics of a registered structure (total dose by default), for a prescription in Gy. */
+  /**
+   * DVH and metrics of a registered structure (total dose by default), for a prescription in Gy; the prescription
+   * isodose volume is counted on the grid unless given (`prescriptionVolumeCm3`, see {@link volumeAtLeast}).
+   */
   async dvh(
     structureId: string,
     prescriptionGy: number,
-    options: { quantity?: DoseQuantity; binWidthGy?: number } = {},
+    options: { quantity?: DoseQuantity; binWidthGy?: number; prescriptionVolumeCm3?: number } = {},
   ): Promise<{ dvh: Dvh; metrics: DoseMetrics }> {
     const quantity = options.quantity ?? { kind: 'totalDoseGy' };
-    const [parts, vref] = await Promise.all([
+    const [parts, vrefCm3] = await Promise.all([
       this.all<'getStructureDoses'>({ type: 'getStructureDoses', structureId, quantity }),
-      this.all<'getVolumeAtLeast'>({ type: 'getVolumeAtLeast', level: prescriptionGy, quantity }),
+      options.prescriptionVolumeCm3 ?? this.volumeAtLeast(prescriptionGy, quantity),
     ]);
     const n = parts.reduce((a, p) => a + p.dose.length, 0);
     const doseGy = new Float64Array(n);
@@ -214,7 +217,16 @@ export class DoseWorkerPool {
       o += p.dose.length;
     }
     const samples = { doseGy, volumeCm3 };
-    return { dvh: computeDvh(samples, options.binWidthGy), metrics: doseMetrics(samples, prescriptionGy, vref.reduce((a, v) => a + v.volumeCm3, 0)) };
+    return { dvh: computeDvh(samples, options.binWidthGy), metrics: doseMetrics(samples, prescriptionGy, vrefCm3) };
+  }
+
+  /**
+   * Volume (cm³) of the whole grid receiving at least `level` (Gy for total dose): the prescription isodose volume of
+   * the conformity metrics. Pass it to {@link dvh} as `prescriptionVolumeCm3` to count it once for many structures.
+   */
+  async volumeAtLeast(level: number, quantity: DoseQuantity = { kind: 'totalDoseGy' }): Promise<number> {
+    const parts = await this.all<'getVolumeAtLeast'>({ type: 'getVolumeAtLeast', level, quantity });
+    return parts.reduce((a, v) => a + v.volumeCm3, 0);
   }
 
   /** Isodose polylines (patient mm) on a plane, for levels in Gy or % of the prescription (total dose by default). */

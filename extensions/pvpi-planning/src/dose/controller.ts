@@ -63,6 +63,8 @@ interface Applied {
   structures: Omit<StructureDose, 'metrics' | 'dvh'>[];
   /** The seeds the workers hold (decay-corrected strengths), for the isodose regions. */
   engineSeeds: DoseSeed[];
+  /** Max total dose on the grid (Gy) after the last seed update. */
+  maxDoseGy?: number;
 }
 
 let pool: DoseWorkerPool | undefined;
@@ -71,6 +73,7 @@ let started = false;
 let running = false;
 let planDirty = true;
 let metricsDirty = true;
+let metricsRunning = false;
 let overlaysDirty = true;
 let version = 0;
 let pendingChange: { atMs: number; cause: string } | undefined;
@@ -301,13 +304,18 @@ async function loop(): Promise<void> {
       await refreshPlanes(list);
       continue;
     }
-    if (metricsDirty) {
-      // One frame first: during a drag the next edit usually arrives within it, and metrics queued in the workers
-      // would delay its isodoses.
+    if (metricsDirty && !metricsRunning) {
+      // One frame first: during a drag the next edit usually arrives within it. Metrics then run detached from this
+      // loop, so a new edit starts its round at once (its seed update waits in the workers for at most one
+      // structure's DVH request; the stale metrics round stops there).
       await nextFrame();
       if (planDirty) continue;
       metricsDirty = false;
-      await computeMetrics();
+      metricsRunning = true;
+      void computeMetrics().finally(() => {
+        metricsRunning = false;
+        if (metricsDirty || planDirty) kick();
+      });
       continue;
     }
     return;
@@ -392,7 +400,9 @@ async function syncPlan(): Promise<{ ok: boolean; done: Promise<void> }> {
       }
       a.structuresKey = seg.key;
     }
-    setDoseState({ status: 'ready', maxDoseGy: (maxRate * meanLifeHours()) / 100 });
+    a.maxDoseGy = (maxRate * meanLifeHours()) / 100;
+    // The max dose is published with the metrics (one panel render per edit less on the way to the isodoses).
+    if (getDoseState().status !== 'ready') setDoseState({ status: 'ready', maxDoseGy: a.maxDoseGy });
   })();
   return { ok: true, done };
 }
@@ -480,16 +490,26 @@ async function computeMetrics(): Promise<void> {
     return;
   }
   const v = version;
+  // Newer edits / a new grid: this round's numbers are stale; metrics run again after the newer round.
+  const stale = (): boolean => {
+    const yes = planDirty || version !== v || applied !== a;
+    if (yes) metricsDirty = true;
+    return yes;
+  };
   const out: StructureDose[] = [];
   try {
+    const rx = plan.prescription.doseGy;
+    // The prescription isodose volume is the same for every structure: counted once.
+    const vrefCm3 = await p.volumeAtLeast(rx, TOTAL_DOSE);
     for (const s of a.structures) {
-      if (planDirty) return; // newer edits: their round recomputes
-      const { dvh, metrics } = await p.dvh(s.id, plan.prescription.doseGy, { quantity: TOTAL_DOSE });
+      if (stale()) return;
+      const { dvh, metrics } = await p.dvh(s.id, rx, { quantity: TOTAL_DOSE, prescriptionVolumeCm3: vrefCm3 });
       out.push({ ...s, dvh, metrics });
     }
-    setDoseState({ structures: out, metricsVersion: v });
+    if (stale()) return;
+    setDoseState({ structures: out, metricsVersion: v, maxDoseGy: a.maxDoseGy });
   } catch (e) {
-    setDoseState({ error: `Dose metrics failed: ${describe(e)}` });
+    if (!stale()) setDoseState({ error: `Dose metrics failed: ${describe(e)}` });
   }
 }
 
