@@ -6,6 +6,8 @@
  * - OHIF's segmentation service has the "PVPI vertebrae" segmentation with the same segment labels;
  * - every L1 segment volume is within 1 % of the volume before the reload;
  * - the labelmap voxel at the click point holds the L1 body's segment index.
+ * Then "Save segmentation" marks the draft saved (a reload restores the SEG, not the draft), and an edit after the save
+ * (renaming the level L2) makes the draft win again on the next reload.
  * Screenshot: test-results/e2e-seg-draft-*.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -78,6 +80,18 @@ async function storedDrafts(p: Page): Promise<Array<{ key: string; levels: strin
   );
 }
 
+/** Polls the stored drafts until `ok` holds (15 s). */
+async function waitDrafts(p: Page, ok: (d: Awaited<ReturnType<typeof storedDrafts>>) => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let d = await storedDrafts(p);
+  while (!ok(d) && Date.now() < deadline) {
+    await p.waitForTimeout(250);
+    d = await storedDrafts(p);
+  }
+  step(`stored drafts: ${JSON.stringify(d)}`);
+  expect(ok(d)).toBe(true);
+}
+
 test('segment L1, name it, reload without saving: the L1 segments come back from this browser with the same volumes', async () => {
   if (!stack) throw new Error('stack not started');
   const phantom = readPhantom();
@@ -144,6 +158,38 @@ test('segment L1, name it, reload without saving: the L1 segments come back from
   expect(await labelmapValueAt(page, target)).toBe(L1_BODY_INDEX);
   mkdirSync(resultsDir, { recursive: true });
   await page.screenshot({ path: path.join(resultsDir, 'e2e-seg-draft-restored.png') });
+
+  // 4. "Save segmentation": the draft stays, marked saved; a reload then restores the saved SEG, not the draft.
+  await page.locator('[data-pvpi="save-segmentation"]').click();
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-pvpi="save-status"]')?.getAttribute('data-status');
+    return s === 'saved' || s === 'failed';
+  }, null, { timeout: 60_000 });
+  expect(await page.locator('[data-pvpi="save-status"]').getAttribute('data-status')).toBe('saved');
+  const seriesUid = await page.locator('[data-pvpi="save-status"]').getAttribute('data-series-uid');
+  expect(seriesUid).toBeTruthy();
+  await waitDrafts(page, (d) => d.length === 1 && d[0].saved);
+  await openMode(url);
+  await page.waitForFunction((uid) => document.querySelector('[data-pvpi="segmentation-section"]')?.getAttribute('data-restored-from') === uid, seriesUid, { timeout: 60_000, polling: 250 });
+  await waitSegmentationIdle(page);
+  expect(await page.locator('[data-pvpi="segmentation-section"]').getAttribute('data-restored-draft')).toBe('');
+  step(`after save + reload: ${await page.locator('[data-pvpi="segmentation-info"]').textContent()}`);
+
+  // 5. An edit after the save (rename L1 → L2) is newer than the SEG: the next reload restores the draft.
+  await page.waitForFunction(() => document.querySelector('[data-pvpi="segmentation-level"]')?.getAttribute('data-level') === 'L1', null, { timeout: 10_000 });
+  await page.locator('[data-pvpi="level-name-input"]').fill('L2');
+  await page.locator('[data-pvpi="level-name-apply"]').click();
+  await waitDrafts(page, (d) => d.length === 1 && d[0].levels.join() === 'L2' && !d[0].saved);
+  await openMode(url);
+  await page.waitForFunction(() => (document.querySelector('[data-pvpi="segmentation-section"]')?.getAttribute('data-restored-draft') ?? '') !== '', null, { timeout: 60_000, polling: 250 });
+  await waitSegmentationIdle(page);
+  await page.waitForFunction(() => document.querySelector('[data-pvpi="segmentation-level"]')?.getAttribute('data-level') === 'L2', null, { timeout: 10_000 });
+  expect(await page.locator('[data-pvpi="segmentation-info"]').textContent()).toMatch(/^Restored unsaved segmentation from this browser/);
+  const renamed = await panelSegmentVolumes(page);
+  for (const [label, v] of before) {
+    const got = renamed.get(label.replace(/^L1 /, 'L2 ')) ?? NaN;
+    expect({ label, ok: Math.abs(got - v) <= 0.01 * v, got, v }).toEqual({ label, ok: true, got, v });
+  }
 
   expect(pageErrors.filter((m) => /pvpi/i.test(m))).toEqual([]);
 });
