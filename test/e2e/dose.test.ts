@@ -97,8 +97,8 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
     placedBy = "commandsManager.runCommand('pvpiAddSeedAt') (the mode's toolbar has no Place seed button yet)";
   } else {
     // Neither the seed tool nor its command is registered in this build yet: the same plan edit the tool makes.
-    await runCommand(page, 'pvpiApplyPlanEdit', { edit: { type: 'addSeeds', seeds: [{ id: 'e2e-seed-1', positionMm: seedAt, axis: [0, 0, 1] }] } });
-    placedBy = "commandsManager.runCommand('pvpiApplyPlanEdit', addSeeds) (no Place seed tool or pvpiAddSeedAt registered yet)";
+    await runCommand(page, 'pvpiEditPlan', { edit: { type: 'addSeeds', seeds: [{ id: 'e2e-seed-1', positionMm: seedAt, axis: [0, 0, 1] }] } });
+    placedBy = "commandsManager.runCommand('pvpiEditPlan', addSeeds) (no Place seed tool or pvpiAddSeedAt registered yet)";
   }
   process.stdout.write(`[e2e dose] seed placed by ${placedBy}\n`);
   step('seed placed; waiting for the panel');
@@ -152,7 +152,7 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
   const before = (await doseInfo(page)).latencies.length;
   for (let s = 1; s <= 7; s++) {
     const n = (await doseInfo(page)).latencies.length;
-    await runCommand(page, 'pvpiApplyPlanEdit', { edit: { type: 'moveSeed', id: seed.id, positionMm: [seedAt[0] + s, seedAt[1], seedAt[2]] } });
+    await runCommand(page, 'pvpiEditPlan', { edit: { type: 'moveSeed', id: seed.id, positionMm: [seedAt[0] + s, seedAt[1], seedAt[2]] } });
     await page.waitForFunction(
       (count) => {
         const cm = (window as unknown as { commandsManager: { runCommand(n: string, o: unknown): { latencies: unknown[] } } }).commandsManager;

@@ -4,8 +4,6 @@ import { doseDebugInfo, poke, refreshAllPlanes, startDoseHost } from './controll
 import { startDoseOverlays } from './overlay';
 import { exportReport } from './report';
 import { getDoseState, setDoseState } from './store';
-import { editPlan } from '../plan/planSession';
-import type { PlanEdit } from '../../../../src/planning/planEditor';
 import { normaliseIsodoseLines, type IsodoseLineStyle } from '../../../../src/planning/viewModels/isodoseStyle';
 
 let registered = false;
@@ -25,7 +23,6 @@ export const DOSE_COMMANDS = {
   toggleDoseWash: 'pvpiToggleDoseWash',
   exportReport: 'pvpiExportReport',
   doseInfo: 'pvpiDoseInfo',
-  applyPlanEdit: 'pvpiApplyPlanEdit',
 } as const;
 
 export const doseActions = {
@@ -36,11 +33,6 @@ export const doseActions = {
   },
   /** Shows/hides the dose colour wash (toggles without `show`). */
   [DOSE_COMMANDS.toggleDoseWash]: (options?: { show?: boolean }): void => setDoseState({ showWash: options?.show ?? !getDoseState().showWash }),
-  /**
-   * Applies one plan edit (src/planning/planEditor.ts PlanEdit, e.g. `{ edit: { type: 'moveSeed', id, positionMm } }`) as an
-   * undoable step, for scripting and automated tests; returns false when no plan is open. Throws PlanEditError messages.
-   */
-  [DOSE_COMMANDS.applyPlanEdit]: ({ edit, merge }: { edit: PlanEdit; merge?: boolean }): boolean => editPlan(edit, merge ?? false),
   /** Opens the printable plan report; returns its HTML. */
   [DOSE_COMMANDS.exportReport]: (): string => exportReport(),
   /** Dose state for scripts and tests: grid, seeds as computed, structures, latencies, metrics (optionally the structure labels on the grid). */
