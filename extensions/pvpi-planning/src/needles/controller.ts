@@ -223,6 +223,8 @@ export function selectNeedle(id: string | undefined): void {
  * "Suggest trajectory": the largest-clearance transpedicular path through the chosen pedicle of the current level
  * (core suggestTrajectory), added to the plan. Without a side: the first side that has no needle on this level.
  * Bilateral default: left tip in the upper half, right tip in the lower half (or opposite to the existing needle).
+ * When the level has a lesion, the tip is aimed through the lesion part of that half if that path meets every
+ * constraint (as `pvpi plan` does), so the track can carry seeds; else the default path.
  */
 export async function suggestNeedle(options: { side?: Side; half?: 'upper' | 'lower'; slot?: number } = {}): Promise<Needle | undefined> {
   if (!requirePlan()) return undefined;
@@ -244,7 +246,7 @@ export async function suggestNeedle(options: { side?: Side; half?: 'upper' | 'lo
   try {
     const prepared = await prepareLevel(level);
     const gauge = getNeedleState().gauge;
-    const s = await suggestInWorker(prepared.levelKey, side, { gauge, marginMm: getNeedleState().marginMm }, half);
+    const s = await suggestInWorker(prepared.levelKey, side, { gauge, marginMm: getNeedleState().marginMm }, half, undefined, true);
     const needle: Needle = {
       id: newId('needle'),
       label: labelFor(prepared.name, side),

@@ -101,8 +101,8 @@ export async function evaluateInWorker(levelKey: string, entryMm: Vec3, targetMm
 }
 
 /** Suggests the best trajectory through one pedicle of a prepared level. */
-export async function suggestInWorker(levelKey: string, side: Side, options: TrajectoryOptions, half?: 'upper' | 'lower', targetMm?: Vec3): Promise<TrajectorySuggestion> {
-  const r = await send({ type: 'suggest', levelKey, side, half, targetMm, options });
+export async function suggestInWorker(levelKey: string, side: Side, options: TrajectoryOptions, half?: 'upper' | 'lower', targetMm?: Vec3, aimAtLesion = false): Promise<TrajectorySuggestion> {
+  const r = await send({ type: 'suggest', levelKey, side, half, targetMm, aimAtLesion, options });
   if (r.type !== 'suggestion') throw new PlanningRunError('internal', 'unexpected answer from the planning worker');
   return r.suggestion;
 }

@@ -40,7 +40,8 @@ export type PlanningRequest =
   /** One level's labels on the CT grid (values 1…6 = body, left pedicle, right pedicle, posterior elements, canal, lesion). */
   | { type: 'setLevel'; id: number; ctKey: string; levelKey: string; level: string; labels: Uint8Array }
   | { type: 'evaluate'; id: number; levelKey: string; entryMm: Vec3; targetMm: Vec3; options: TrajectoryOptions }
-  | { type: 'suggest'; id: number; levelKey: string; side: Side; half?: 'upper' | 'lower'; targetMm?: Vec3; options: TrajectoryOptions }
+  /** `aimAtLesion`: tip through the lesion part of `half` when that path meets every constraint (else the default). */
+  | { type: 'suggest'; id: number; levelKey: string; side: Side; half?: 'upper' | 'lower'; targetMm?: Vec3; aimAtLesion?: boolean; options: TrajectoryOptions }
   /** Automatic seed planning (core src/planning/autoPlan.ts); answers with progress messages, then the result. */
   | ({ type: 'autoPlan'; id: number } & AutoPlanRequestBody)
   /** Checks seeds against the anatomy rules of a prepared level (target margin, body, canal, posterior wall). */

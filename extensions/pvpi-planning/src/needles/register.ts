@@ -35,13 +35,18 @@ function str(v: unknown): string | undefined {
 function ctOnScreen(): DisplaySet | undefined {
   const { viewportGridService, displaySetService } = getHostContext().servicesManager.services;
   if (!viewportGridService || !displaySetService) return undefined;
-  const grid = (viewportGridService as unknown as { getState?(): GridState }).getState?.();
-  const ids = [viewportGridService.getActiveViewportId(), ...(grid ? [...grid.viewports.keys()] : [])].filter((x): x is string => typeof x === 'string');
-  for (const id of ids) {
-    for (const uid of viewportGridService.getDisplaySetsUIDsForViewport(id) ?? []) {
-      const ds = displaySetService.getDisplaySetByUID(uid);
-      if (ds?.Modality === 'CT') return ds;
+  // Before OHIF's viewport-grid provider is mounted, its service throws (`_getState is not a function`): no CT yet.
+  try {
+    const grid = (viewportGridService as unknown as { getState?(): GridState }).getState?.();
+    const ids = [viewportGridService.getActiveViewportId(), ...(grid ? [...grid.viewports.keys()] : [])].filter((x): x is string => typeof x === 'string');
+    for (const id of ids) {
+      for (const uid of viewportGridService.getDisplaySetsUIDsForViewport(id) ?? []) {
+        const ds = displaySetService.getDisplaySetByUID(uid);
+        if (ds?.Modality === 'CT') return ds;
+      }
     }
+  } catch {
+    return undefined;
   }
   return undefined;
 }

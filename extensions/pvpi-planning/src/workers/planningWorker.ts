@@ -5,10 +5,13 @@
  */
 import { buildTrajectoryModel, TrajectoryInputError, type LevelMasks, type TrajectoryModel } from '../../../../src/geometry/levelAnatomy';
 import { evaluateTrajectory } from '../../../../src/geometry/trajectory';
-import { suggestTrajectory } from '../../../../src/geometry/trajectorySuggest';
+import { suggestTrajectory, type TrajectorySuggestion } from '../../../../src/geometry/trajectorySuggest';
+import type { TrajectoryOptions } from '../../../../src/geometry/trajectory';
+import { lesionAimedTip } from '../../../../src/planning/pipeline';
 import type { ScalarVolume } from '../../../../src/geometry/volume';
 import { autoPlanSteps, type AutoPlanResult } from '../../../../src/planning/autoPlan';
-import { checkSeedAnatomy, preparePlacement, type PlacementContext } from '../../../../src/planning/seedPlacement';
+import { capsuleEnds, checkSeedAnatomy, preparePlacement, type PlacementContext, type PlacementRejection, type SeedCapsule } from '../../../../src/planning/seedPlacement';
+import { patientToVoxel } from '../../../../src/geometry/volume';
 import type { PlanningRequest, PlanningResponse } from '../needles/planningProtocol';
 
 interface WorkerScope {
@@ -95,16 +98,11 @@ export function handlePlanningRequest(request: PlanningRequest): PlanningRespons
       case 'evaluate':
         return { type: 'evaluation', id: request.id, evaluation: evaluateTrajectory(model(request.levelKey), request.entryMm, request.targetMm, request.options), elapsedMs: elapsed() };
       case 'suggest':
-        return {
-          type: 'suggestion',
-          id: request.id,
-          suggestion: suggestTrajectory(model(request.levelKey), { ...request.options, side: request.side, half: request.half, targetMm: request.targetMm }),
-          elapsedMs: elapsed(),
-        };
+        return { type: 'suggestion', id: request.id, suggestion: suggest(request), elapsedMs: elapsed() };
       case 'checkSeeds': {
         const ctx = placementOf(request.levelKey);
         const checks = request.seeds.map((s) => {
-          const rejection = checkSeedAnatomy(ctx, s);
+          const rejection = seedRejection(ctx, s);
           return rejection ? { id: s.id, rejection } : { id: s.id };
         });
         return { type: 'seedChecks', id: request.id, checks, elapsedMs: elapsed() };
@@ -120,6 +118,46 @@ export function handlePlanningRequest(request: PlanningRequest): PlanningRespons
     const code = (error as { code?: unknown }).code === 'no-level' ? 'no-level' : error instanceof TrajectoryInputError || error instanceof RangeError ? 'input' : 'internal';
     return { type: 'error', id: request.id, code, message };
   }
+}
+
+/**
+ * A suggestion; with `aimAtLesion` (and no explicit target) the tip is first aimed through the lesion part of the
+ * wanted half (core `lesionAimedTip`, as `pvpi plan` does), kept only when that path meets every constraint and its
+ * tip stays in the half; otherwise the default largest-clearance path.
+ */
+function suggest(request: Extract<PlanningRequest, { type: 'suggest' }>): TrajectorySuggestion {
+  const m = model(request.levelKey);
+  const options: TrajectoryOptions = request.options;
+  const labels = levelLabels.get(request.levelKey);
+  if (request.aimAtLesion && !request.targetMm && request.half && ct && labels) {
+    const lesion = mask(labels, 6);
+    const aimed = lesion.some((v) => v) ? lesionAimedTip(m, ct.volume.geometry, lesion, request.side, request.half) : undefined;
+    if (aimed) {
+      const a = suggestTrajectory(m, { ...options, side: request.side, half: request.half, targetMm: aimed });
+      if (a.violations.length === 0 && a.tip.half === request.half) return a;
+    }
+  }
+  return suggestTrajectory(m, { ...options, side: request.side, half: request.half, targetMm: request.targetMm });
+}
+
+/** Mask value at the voxel nearest to p (0 outside the grid). */
+function maskAt(ctx: PlacementContext, m: Uint8Array, p: SeedCapsule['positionMm']): number {
+  const [nx, ny, nz] = ctx.geometry.dimensions;
+  const v = patientToVoxel(ctx.geometry, p).map(Math.round);
+  if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[0] >= nx || v[1] >= ny || v[2] >= nz) return 0;
+  return m[v[0] + nx * (v[1] + ny * v[2])];
+}
+
+/**
+ * The rule a placed seed breaks, worst first: any part in the canal, centre outside body ∪ lesion, then the core's
+ * rules in its order (target margin, posterior wall). The core checks the target margin first, which would call a
+ * seed pushed out of the body merely "outside the target margin".
+ */
+function seedRejection(ctx: PlacementContext, s: SeedCapsule): PlacementRejection | undefined {
+  const canal = ctx.canal;
+  if (canal && [s.positionMm, ...capsuleEnds(s)].some((p) => maskAt(ctx, canal, p))) return 'in-canal';
+  if (ctx.bodyOrTarget && !maskAt(ctx, ctx.bodyOrTarget, s.positionMm)) return 'outside-body';
+  return checkSeedAnatomy(ctx, s);
 }
 
 function mask(labels: Uint8Array, value: number): Uint8Array {
