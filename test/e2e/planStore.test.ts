@@ -133,6 +133,18 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
     const r = await runCommand<{ ok: boolean; message?: string }>(page, 'pvpiEditPlan', { edit });
     expect(r).toEqual({ ok: true });
   }
+  // The viewer re-checks the new needle against the segmented anatomy and records its findings (a plan edit):
+  // wait until the plan has stopped changing, as a user would see the needle's colour settle before saving.
+  let stableSince = Date.now();
+  let lastModified = (await currentPlan(page))?.modifiedDateTime;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && Date.now() - stableSince < 3000; ) {
+    await page.waitForTimeout(500);
+    const m = (await currentPlan(page))?.modifiedDateTime;
+    if (m !== lastModified) {
+      lastModified = m;
+      stableSince = Date.now();
+    }
+  }
   const planBefore = await currentPlan(page);
   expect(planBefore?.seeds).toHaveLength(3);
   expect(planBefore?.needles).toHaveLength(1);

@@ -50,7 +50,8 @@ afterAll(async () => {
 async function viewportPixels(p: Page): Promise<Array<{ width: number; height: number; rgba: number[] }>> {
   return p.evaluate(() => {
     const canvases = Array.from(document.querySelectorAll<HTMLCanvasElement>('.cornerstone-viewport-element canvas, canvas.cornerstone-canvas'));
-    const unique = Array.from(new Set(canvases)).filter((c) => c.width >= 16 && c.height >= 16);
+// Our own overlays (dose colour wash) live inside [data-pvpi] elements: only Cornerstone's canvases count.
+    const unique = Array.from(new Set(canvases)).filter((c) => c.width >= 16 && c.height >= 16 && !c.closest('[data-pvpi]'));
     return unique.map((canvas) => {
       const scale = Math.min(1, 256 / Math.max(canvas.width, canvas.height));
       const width = Math.max(1, Math.round(canvas.width * scale));
