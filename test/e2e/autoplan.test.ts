@@ -11,7 +11,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openViewerBrowser, waitCtVolumeLoaded } from './support/browser';
 import { readSeg } from '../../src/dicom/seg';
 import { patientToVoxel, type VolumeGeometry } from '../../src/geometry/volume';
 import type { Plan, Seed } from '../../src/planning/plan';
@@ -24,7 +25,6 @@ jest.setTimeout(420_000);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
 const phantomDir = path.resolve(__dirname, '..', '..', '.data', 'phantom');
-const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const AXIAL = 'mpr-axial';
 
 let stack: RunningStack | undefined;
@@ -34,13 +34,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  ({ browser, page } = await openViewerBrowser({ width: 1500, height: 950 }, pageErrors));
 });
 
 afterAll(async () => {
@@ -77,19 +71,6 @@ function groundTruthL1(): { inBodyOrLesion(p: World): boolean; inCanal(p: World)
     return m[v[0] + nx * (v[1] + ny * v[2])] === 1;
   };
   return { inBodyOrLesion: (p) => at(body, p) || at(lesion, p), inCanal: (p) => at(canal, p), geometry: g };
-}
-
-async function waitVolumeLoaded(p: Page): Promise<void> {
-  await p.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    AXIAL,
-    { timeout: 90_000, polling: 500 },
-  );
 }
 
 async function waitNeedles(p: Page, count: number): Promise<void> {
@@ -148,7 +129,7 @@ test('Auto-plan on the phantom (progress, result, dose, undo, cancel); a needle 
 
   await page.goto(`${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${stack.studyInstanceUID}`, { waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 60_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL);
 
   // 1. Segment L1 through the UI and name it.
   await page.locator('[data-cy="PvpiSegmentVertebra"]').first().click();

@@ -10,7 +10,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openViewerBrowser, waitCtVolumeLoaded } from './support/browser';
 import { pagePointOf, readPhantom, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { countColourInRegion, doseInfo, hasCommand, panelMetric, runCommand, viewportBox } from './support/dosePage';
 import { startStack, type RunningStack } from './support/stackProcess';
@@ -23,7 +24,6 @@ jest.setTimeout(300_000);
 const step = (m: string) => process.stdout.write(`[e2e dose] ${m}\n`);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
-const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const AXIAL = 'mpr-axial';
 /** Default seed of a new plan: 6711 at 0.8 U, calibrated on the implant date (plan.ts createPlan). */
 const DEFAULT_STRENGTH_U = 0.8;
@@ -35,32 +35,13 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  ({ browser, page } = await openViewerBrowser({ width: 1600, height: 1000 }, pageErrors));
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function waitVolumeLoaded(p: Page): Promise<void> {
-  await p.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    AXIAL,
-    { timeout: 90_000, polling: 500 },
-  );
-}
 
 test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100 equal to the Node dose engine', async () => {
   if (!stack) throw new Error('stack not started');
@@ -71,7 +52,7 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
 
   await page.goto(`${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${stack.studyInstanceUID}`, { waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 60_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL);
 
   // 1. Segment L1 through the UI.
   await page.locator('[data-cy="PvpiSegmentVertebra"]').first().click();

@@ -7,7 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openViewerBrowser, waitCtVolumeLoaded } from './support/browser';
 import { pagePointOf, readPhantom, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { activeViewportId, cameraOf, needleRows, screenPixels } from './support/planningPage';
 import { startStack, type RunningStack } from './support/stackProcess';
@@ -15,15 +16,6 @@ import { startStack, type RunningStack } from './support/stackProcess';
 jest.setTimeout(240_000);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const AXIAL = 'mpr-axial';
 
 let stack: RunningStack | undefined;
@@ -33,32 +25,13 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  ({ browser, page } = await openViewerBrowser({ width: 1500, height: 950 }, pageErrors));
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function waitVolumeLoaded(p: Page): Promise<void> {
-  await p.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    AXIAL,
-    { timeout: 90_000, polling: 500 },
-  );
-}
 
 const sub = (a: World, b: World): World => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const unit = (a: World): World => {
@@ -87,7 +60,7 @@ test('Suggest trajectory (green), a needle through the canal (red, CANAL_BREACH)
 
   await page.goto(`${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${stack.studyInstanceUID}`, { waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 60_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL);
 
   // 1. Segment L1 through the UI (Segment vertebra + click in the body, then name it L1).
   await page.locator('[data-cy="PvpiSegmentVertebra"]').first().click();

@@ -15,7 +15,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { dismissFirstRunDialogs, launchChromium, waitCtVolumeLoaded } from './support/browser';
 import { pagePointOf, readPhantom, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { currentPlan, foreignRtPlan, runCommand, studySeries, waitSaveState, type SeriesRow } from './support/planStorePage';
 import { startStack, type RunningStack } from './support/stackProcess';
@@ -26,7 +27,6 @@ import type { Needle, Plan, Seed } from '../../src/planning/plan';
 jest.setTimeout(600_000);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
-const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const AXIAL = 'mpr-axial';
 
 let stack: RunningStack | undefined;
@@ -36,7 +36,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   mkdirSync(resultsDir, { recursive: true });
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -47,33 +47,17 @@ afterAll(async () => {
 async function newContext(): Promise<{ context: BrowserContext; page: Page }> {
   if (!browser) throw new Error('no browser');
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  await context.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  await dismissFirstRunDialogs(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return { context, page };
-}
-
-async function waitVolumeLoaded(p: Page): Promise<void> {
-  await p.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    AXIAL,
-    { timeout: 120_000, polling: 500 },
-  );
 }
 
 async function openStudy(page: Page): Promise<void> {
   if (!stack) throw new Error('no stack');
   await page.goto(`${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${stack.studyInstanceUID}`, { waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 90_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL, 120_000);
   await page.waitForFunction(() => document.querySelector('[data-pvpi="save-plan"]') !== null, null, { timeout: 60_000 });
 }
 
@@ -187,7 +171,7 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
   await page.route('**/dicom-web/**', refuse);
   await page.reload({ waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 90_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL, 120_000);
   await page.waitForFunction(() => document.querySelector('[data-pvpi="save-plan"]') !== null, null, { timeout: 60_000 });
   const restored = await currentPlan(page);
   expect(restored?.seeds.map((s) => s.positionMm)).toEqual(planBefore?.seeds.map((s) => s.positionMm));

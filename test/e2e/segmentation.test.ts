@@ -8,7 +8,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openViewerBrowser, waitCtVolumeLoaded } from './support/browser';
 import {
   groundTruthVolumesCm3,
   pagePointOf,
@@ -28,15 +29,6 @@ import { dciodvfy, hasDciodvfy } from '../unit/dicom/helpers';
 jest.setTimeout(180_000);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const AXIAL = 'mpr-axial';
 const STRUCTURES = ['Vertebral body', 'Left pedicle', 'Right pedicle', 'Posterior elements', 'Spinal canal', 'Lesion'];
 /**
@@ -59,13 +51,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  ({ browser, page } = await openViewerBrowser({ width: 1400, height: 900 }, pageErrors));
 });
 
 afterAll(async () => {
@@ -82,19 +68,6 @@ async function segSeriesUids(dicomwebUrl: string, studyUid: string): Promise<str
 }
 
 /** Waits until the axial MPR viewport's CT volume is fully loaded. */
-async function waitVolumeLoaded(p: Page): Promise<void> {
-  await p.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    AXIAL,
-    { timeout: 90_000, polling: 500 },
-  );
-}
-
 test('Segment vertebra on L1: labelled segments with ground-truth volumes, drawn, named, saved as SEG; air gives an error', async () => {
   if (!stack) throw new Error('stack not started');
   const phantom = readPhantom();
@@ -109,7 +82,7 @@ test('Segment vertebra on L1: labelled segments with ground-truth volumes, drawn
 
   await page.goto(`${stack.viewerUrl}/pvpi?StudyInstanceUIDs=${studyUid}`, { waitUntil: 'domcontentloaded' });
   await page.locator('[data-testid="pvpi-planning-panel"]').waitFor({ state: 'visible', timeout: 60_000 });
-  await waitVolumeLoaded(page);
+  await waitCtVolumeLoaded(page, AXIAL);
 
   // Activate our click tool from the toolbar.
   await page.locator('[data-cy="PvpiSegmentVertebra"]').first().click();

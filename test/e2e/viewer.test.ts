@@ -6,22 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openViewerBrowser } from './support/browser';
 import { pixelStats, type PixelStats } from './support/pixelStats';
 import { startStack, type RunningStack } from './support/stackProcess';
 
 jest.setTimeout(180_000);
 
 const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let stack: RunningStack | undefined;
 let browser: Browser | undefined;
@@ -30,15 +22,9 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ timeoutMs: 150_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   // The "investigational use only" banner (app-config: once per session) and OHIF's first-visit tours are
   // acknowledged up front, as a user who already confirmed them.
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
+  ({ browser, page } = await openViewerBrowser({ width: 1400, height: 900 }, pageErrors));
 });
 
 afterAll(async () => {

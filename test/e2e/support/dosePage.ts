@@ -8,16 +8,9 @@ import type { VolumeGeometry } from '../../../src/geometry/volume';
 export type World = [number, number, number];
 
 /** Runs an OHIF command in the page (window.commandsManager) and returns its JSON-serialisable result. */
-export async function runCommand<T>(page: Page, name: string, options: Record<string, unknown> = {}): Promise<T> {
-  return page.evaluate(
-    ({ name: n, options: o }) => {
-      const cm = (window as unknown as { commandsManager?: { runCommand(n: string, o: unknown): unknown } }).commandsManager;
-      if (!cm) throw new Error('window.commandsManager is not set');
-      return cm.runCommand(n, o) as T;
-    },
-    { name, options },
-  );
-}
+import { runCommand } from './browser';
+
+export { runCommand };
 
 /** True when an OHIF command of that name is registered. */
 export async function hasCommand(page: Page, name: string): Promise<boolean> {

@@ -10,16 +10,9 @@ import { randomUid } from '../../../src/dicom/uid';
 import type { Plan } from '../../../src/planning/plan';
 
 /** Runs an OHIF command in the page (window.commandsManager, set by OHIF's cornerstone extension). */
-export async function runCommand<T>(page: Page, name: string, options: Record<string, unknown> = {}): Promise<T> {
-  return page.evaluate(
-    async ({ n, o }) => {
-      const cm = (window as unknown as { commandsManager?: { runCommand(name: string, options: unknown): unknown } }).commandsManager;
-      if (!cm) throw new Error('window.commandsManager is not set');
-      return (await cm.runCommand(n, o)) as never;
-    },
-    { n: name, o: options },
-  ) as Promise<T>;
-}
+import { runCommand } from './browser';
+
+export { runCommand };
 
 export const currentPlan = (page: Page): Promise<Plan | undefined> => runCommand<Plan | undefined>(page, 'pvpiCurrentPlan');
 

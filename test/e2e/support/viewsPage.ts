@@ -3,38 +3,12 @@
  * leaving/re-entering the mode, reloading): browser start-up, CT volume loading, viewport geometry read from the
  * HOST Cornerstone (in the page) WITHOUT moving the camera, and isodose-colour pixel counts in screenshot regions.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { countColourInRegion, viewportBox } from './dosePage';
 import type { World } from './segmentationPage';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export { CHROMIUM_ARGS, openViewerBrowser, waitCtVolumeLoaded } from './browser';
 
-/** Headless Chromium with the viewer's first-run dialogs pre-dismissed; page errors are collected. */
-export async function openViewerBrowser(size = { width: 1600, height: 1000 }): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: size });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    sessionStorage.setItem('investigationalUseDialog', 'hidden');
-    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
-  });
-  return { browser, page, pageErrors };
-}
-
-/** Waits until the viewport's CT volume is fully loaded (host Cornerstone cache). */
-export async function waitCtVolumeLoaded(page: Page, viewportId: string, timeoutMs = 90_000): Promise<void> {
-  await page.waitForFunction(
-    (id) => {
-      const cs = (window as unknown as { cornerstone?: { getRenderingEngines(): Array<{ getViewport(v: string): { getAllVolumeIds?(): string[] } | undefined }>; cache: { getVolume(v: string): { loadStatus?: { loaded?: boolean } } | undefined } } }).cornerstone;
-      const vp = cs?.getRenderingEngines()[0]?.getViewport(id);
-      const volumeId = vp?.getAllVolumeIds?.()[0];
-      return volumeId !== undefined && cs?.cache.getVolume(volumeId)?.loadStatus?.loaded === true;
-    },
-    viewportId,
-    { timeout: timeoutMs, polling: 500 },
-  );
-}
 
 /** Ids of the Cornerstone viewports currently rendered (host rendering engines). */
 export async function renderedViewportIds(page: Page): Promise<string[]> {
