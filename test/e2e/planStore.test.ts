@@ -17,7 +17,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dismissFirstRunDialogs, launchChromium, waitCtVolumeLoaded } from './support/browser';
-import { pagePointOf, readPhantom, waitSegmentationIdle, type World } from './support/segmentationPage';
+import { pagePointOf, readPhantom, serviceSegmentLabels, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { currentPlan, foreignRtPlan, runCommand, studySeries, waitSaveState, type SeriesRow } from './support/planStorePage';
 import { startStack, type RunningStack } from './support/stackProcess';
 import { DicomwebClient } from '../../src/dicomweb';
@@ -228,6 +228,15 @@ test('Load plan in a fresh browser (nothing local): same needles, seeds, prescri
   expect(loaded.seeds.map((s) => [s.id, s.needleId])).toEqual(want.seeds.map((s) => [s.id, s.needleId]));
   for (const [i, s] of loaded.seeds.entries()) expect(dist(s.positionMm, want.seeds[i].positionMm)).toBeLessThan(1e-3);
   await expect(page.locator('[data-pvpi="plan-status"]').getAttribute('data-status')).resolves.toBe('saved');
+  // The plan's structures (its SEG) are back in the PVPI labelmap, with the level's six segments.
+  let segments: string[] = [];
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await page.waitForTimeout(500)) {
+    segments = (await serviceSegmentLabels(page)).flatMap((s) => s.segments);
+    if (segments.some((l) => /Vertebral body$/.test(l))) break;
+  }
+  for (const structure of ['Vertebral body', 'Left pedicle', 'Right pedicle', 'Posterior elements', 'Spinal canal', 'Lesion']) {
+    expect(segments.some((l) => l.endsWith(` ${structure}`))).toBe(true);
+  }
   // The needle crosses the axial slice through the L1 centre: show that slice before the screenshot.
   await pagePointOf(page, AXIAL, loaded.needles[0].tipMm as World);
   await page.waitForTimeout(1500);

@@ -21,6 +21,7 @@ import {
   listPlans,
   loadPlan,
   PLAN_OBJECT_NAMES,
+  planObjectUids,
   savePlan,
   type EncodedPlan,
   type LoadedPlan,
@@ -33,6 +34,7 @@ import { getHostContext, peekHostContext } from '../host/hostContext';
 import type { DisplaySet, UINotificationService } from '../host/ohifTypes';
 import { currentPlanEditor, openPlanSession, subscribePlan, usePlan } from '../plan/planSession';
 import { activeDicomweb } from '../segmentation/host';
+import { restoreSegmentationFromPlanSeg } from '../segmentation/restore';
 import { setDoseState } from '../dose/store';
 import { buildPlanBundle } from './bundle';
 import { kvDelete, kvGet, kvSet } from './localStore';
@@ -366,6 +368,8 @@ export async function loadPacsPlan(studyInstanceUID: string, rtPlanSopInstanceUI
     seriesKey = key;
     await kvSet(SAVED_PREFIX + key, lastSave);
     setDoseState({ savedModifiedDateTime: plan.modifiedDateTime });
+    // The plan's structures go back into the PVPI labelmap (so the DVH and the needle checks use them).
+    await restoreSegmentationFromPlanSeg(loaded.files.seg, planObjectUids(rtPlanSopInstanceUID).segSeriesInstanceUID, plan.name);
     const message = `Loaded plan "${plan.name}": ${plan.needles.length} needle(s), ${plan.seeds.length} seed(s), ${plan.prescription.doseGy} Gy to ${plan.prescription.targetLabel}.${loaded.warnings.length ? ` ${loaded.warnings.join(' ')}` : ''}`;
     op = { info: message };
     notify();

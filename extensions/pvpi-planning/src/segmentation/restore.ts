@@ -190,6 +190,52 @@ export function levelsFromSeg(
   return { levels, labels, skipped };
 }
 
+/** Reads a SEG on the CT grid and writes its PVPI levels into the labelmap; throws with a specific message. */
+async function installSegBytes(
+  target: { ct: CtVolumeInView; viewportId: string; ctSeries: string },
+  bytes: ArrayBuffer | Uint8Array,
+  segSeriesInstanceUID: string,
+  source: string,
+): Promise<void> {
+  const { ct, viewportId, ctSeries } = target;
+  const seg = readSeg(bytes, ct.geometry, source);
+  if (seg.referencedSeriesInstanceUID && ctSeries && seg.referencedSeriesInstanceUID !== ctSeries) {
+    throw new Error(`the SEG references series ${seg.referencedSeriesInstanceUID}, not the CT on screen`);
+  }
+  const { levels, labels, skipped } = levelsFromSeg(seg.segments, seg.labels.data, ct);
+  if (levels.length === 0) throw new Error('the SEG has no PVPI level segments with voxels');
+  await installRestoredSegmentation(ct, viewportId, levels, labels);
+  const names = levels.map((l) => l.name).join(', ');
+  setState({
+    busy: undefined,
+    info: `Restored ${names} from the ${source}${skipped.length ? `; skipped segments: ${skipped.join(', ')}` : ''}.`,
+    save: { status: 'saved', message: `Loaded from the PACS (${source}).`, seriesInstanceUID: segSeriesInstanceUID },
+    restoredFrom: segSeriesInstanceUID,
+    restoredDraftMs: undefined,
+  });
+  // The browser-kept draft now holds this SEG's content, marked saved.
+  void flushDraft(segSeriesInstanceUID);
+}
+
+/**
+ * Installs the segmentation of a loaded plan (its SEG object, already retrieved) into the PVPI labelmap of the CT
+ * on screen. Never throws: returns false with the reason in the Segmentation section.
+ */
+export async function restoreSegmentationFromPlanSeg(bytes: Uint8Array, segSeriesInstanceUID: string, planName: string): Promise<boolean> {
+  const found = loadedCt();
+  if (!found) {
+    setState({ error: `The plan's segmentation was not shown: open the CT in the MPR layout (and let it load), then load the plan again` });
+    return false;
+  }
+  try {
+    await installSegBytes({ ...found, ctSeries: found.ct.displaySet.SeriesInstanceUID ?? '' }, bytes, segSeriesInstanceUID, `segmentation of plan "${planName}"`);
+    return true;
+  } catch (error) {
+    setState({ busy: undefined, error: `Could not show the plan's segmentation: ${error instanceof Error ? error.message : String(error)}` });
+    return false;
+  }
+}
+
 /**
  * Loads a saved PVPI SEG series (default: the latest for the CT on screen) into the PVPI labelmap, replacing what
  * is segmented now. Never throws: the outcome is in the panel state. Resolves true when restored.
@@ -214,23 +260,7 @@ export async function restoreSegmentation(options: { seriesInstanceUID?: string 
     const { wadoRoot, headers } = activeDicomweb();
     const client = new DicomwebClient({ url: wadoRoot, headers, timeoutMs: 120_000 });
     const bytes = await client.retrieveInstance(series.studyInstanceUID, series.seriesInstanceUID, series.sopInstanceUID);
-    const seg = readSeg(bytes, ct.geometry, `SEG series ${series.seriesNumber}`);
-    if (seg.referencedSeriesInstanceUID && ctSeries && seg.referencedSeriesInstanceUID !== ctSeries) {
-      throw new Error(`the SEG references series ${seg.referencedSeriesInstanceUID}, not the CT on screen`);
-    }
-    const { levels, labels, skipped } = levelsFromSeg(seg.segments, seg.labels.data, ct);
-    if (levels.length === 0) throw new Error('the SEG has no PVPI level segments with voxels');
-    await installRestoredSegmentation(ct, viewportId, levels, labels);
-    const names = levels.map((l) => l.name).join(', ');
-    setState({
-      busy: undefined,
-      info: `Restored ${names} from the saved segmentation (SEG series ${series.seriesNumber})${skipped.length ? `; skipped segments: ${skipped.join(', ')}` : ''}.`,
-      save: { status: 'saved', message: `Loaded from the PACS (SEG series ${series.seriesNumber}).`, seriesInstanceUID: series.seriesInstanceUID },
-      restoredFrom: series.seriesInstanceUID,
-      restoredDraftMs: undefined,
-    });
-    // The browser-kept draft now holds this SEG's content, marked saved.
-    void flushDraft(series.seriesInstanceUID);
+    await installSegBytes({ ct, viewportId, ctSeries }, bytes, series.seriesInstanceUID, `SEG series ${series.seriesNumber}`);
     return true;
   } catch (error) {
     const message = `Could not restore the saved segmentation: ${error instanceof Error ? error.message : String(error)}`;
