@@ -118,7 +118,8 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
     expect(r).toEqual({ ok: true });
   }
   // The viewer re-checks the new needle against the segmented anatomy and records its findings (a plan edit):
-  // wait until the plan has stopped changing, as a user would see the needle's colour settle before saving.
+  // wait until the needle was checked and the plan has stopped changing, as a user sees the needle's colour settle.
+  await page.locator('[data-pvpi="needle-row"][data-checked="true"]').first().waitFor({ timeout: 60_000 });
   let stableSince = Date.now();
   let lastModified = (await currentPlan(page))?.modifiedDateTime;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline && Date.now() - stableSince < 3000; ) {

@@ -72,6 +72,7 @@ function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleE
       data-pvpi="needle-row"
       data-needle-id={needle.id}
       data-status={status}
+      data-checked={entry ? 'true' : 'false'}
       data-entry-mm={needle.entryMm.map((x) => x.toFixed(3)).join(',')}
       data-tip-mm={needle.tipMm.map((x) => x.toFixed(3)).join(',')} style={{ ...rowStyle, listStyle: 'none', outline: selected ? '1px solid rgba(255,255,255,0.3)' : undefined }} onClick={() => selectNeedle(needle.id)}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
