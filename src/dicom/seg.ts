@@ -4,7 +4,7 @@
  */
 import { voxelToPatient, type ScalarVolume, type Vec3, type VolumeGeometry } from '../geometry/volume';
 import { DcmCodes, type CodedConcept } from './codes';
-import type { StudyInfo } from './ctSeries';
+import type { CtSeriesMeta, StudyInfo } from './ctSeries';
 import {
   DicomInputError,
   ds,
@@ -46,6 +46,29 @@ export interface ReferencedCtSeries {
   sopClassUID: string;
   /** SOP Instance UID of each CT slice in volume slice order (k). */
   sopInstanceUIDs: string[];
+}
+
+/** The referenced-CT description of a series read back with readCtSeries (its metadata). */
+export function referencedCtFromMeta(meta: CtSeriesMeta): ReferencedCtSeries {
+  return {
+    study: {
+      patientName: meta.patientName,
+      patientId: meta.patientId,
+      patientBirthDate: meta.patientBirthDate,
+      patientSex: meta.patientSex,
+      studyInstanceUID: meta.studyInstanceUID,
+      studyDate: meta.studyDate,
+      studyTime: meta.studyTime,
+      studyId: meta.studyId,
+      accessionNumber: meta.accessionNumber,
+      studyDescription: meta.studyDescription,
+      referringPhysicianName: meta.referringPhysicianName,
+    },
+    seriesInstanceUID: meta.seriesInstanceUID,
+    frameOfReferenceUID: meta.frameOfReferenceUID,
+    sopClassUID: meta.sopClassUID,
+    sopInstanceUIDs: meta.sopInstanceUIDs,
+  };
 }
 
 export interface SegSeriesInfo {

@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { numberFlag, pointFlag, stringFlag, UsageError } from '../args';
 import { readCtSeriesDir } from '../../dicom/ctSeriesNode';
 import { randomUid } from '../../dicom/uid';
-import type { SegmentDefinition } from '../../dicom/seg';
+import { referencedCtFromMeta, type SegmentDefinition } from '../../dicom/seg';
 import type { PlanningCt } from '../../dicom/rtStruct';
 import { encodePlan, PLAN_OBJECT_KINDS } from '../../planStore';
 import { normaliseLevelName, SEGMENT_CODES } from '../../segmentation';
@@ -59,26 +59,7 @@ export const planCommand: Command = {
       level,
     });
 
-    const ct: PlanningCt = {
-      study: {
-        patientName: meta.patientName,
-        patientId: meta.patientId,
-        patientBirthDate: meta.patientBirthDate,
-        patientSex: meta.patientSex,
-        studyInstanceUID: meta.studyInstanceUID,
-        studyDate: meta.studyDate,
-        studyTime: meta.studyTime,
-        studyId: meta.studyId,
-        accessionNumber: meta.accessionNumber,
-        studyDescription: meta.studyDescription,
-        referringPhysicianName: meta.referringPhysicianName,
-      },
-      seriesInstanceUID: meta.seriesInstanceUID,
-      frameOfReferenceUID: meta.frameOfReferenceUID,
-      sopClassUID: meta.sopClassUID,
-      sopInstanceUIDs: meta.sopInstanceUIDs,
-      geometry: volume.geometry,
-    };
+    const ct: PlanningCt = { ...referencedCtFromMeta(meta), geometry: volume.geometry };
     const segments: SegmentDefinition[] = result.segmentation.segments.map((s) => {
       const c = SEGMENT_CODES[s.key];
       return {

@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { numberFlag, pointFlag, stringFlag, UsageError, type ParsedArgs } from '../args';
 import { readCtSeriesDir } from '../../dicom/ctSeriesNode';
 import { randomUid } from '../../dicom/uid';
-import { writeSeg, type SegmentDefinition } from '../../dicom/seg';
+import { referencedCtFromMeta, writeSeg, type SegmentDefinition } from '../../dicom/seg';
 import {
   normaliseLevelName,
   SEGMENT_CODES,
@@ -72,25 +72,7 @@ export const segmentCommand: Command = {
     const seg = writeSeg(
       { geometry: volume.geometry, data: result.labels },
       segments,
-      {
-        study: {
-          patientName: meta.patientName,
-          patientId: meta.patientId,
-          patientBirthDate: meta.patientBirthDate,
-          patientSex: meta.patientSex,
-          studyInstanceUID: meta.studyInstanceUID,
-          studyDate: meta.studyDate,
-          studyTime: meta.studyTime,
-          studyId: meta.studyId,
-          accessionNumber: meta.accessionNumber,
-          studyDescription: meta.studyDescription,
-          referringPhysicianName: meta.referringPhysicianName,
-        },
-        seriesInstanceUID: meta.seriesInstanceUID,
-        frameOfReferenceUID: meta.frameOfReferenceUID,
-        sopClassUID: meta.sopClassUID,
-        sopInstanceUIDs: meta.sopInstanceUIDs,
-      },
+      referencedCtFromMeta(meta),
       {
         seriesInstanceUID: randomUid(),
         sopInstanceUID: randomUid(),
