@@ -9,7 +9,7 @@ export { detectLesion, LESION_HU_DEFAULTS } from './lesion';
 export type { LesionKind, LesionOptions } from './lesion';
 export { labelLevels, levelSequence, normaliseLevelName } from './levels';
 export type { SpineFormula } from './levels';
-export { LABEL_VALUES, SEGMENT_CODES, SEGMENT_LABELS, SEGMENT_ORDER, segmentKeyOfLabel } from './segments';
+export { LABEL_VALUES, SEGMENT_CODES, SEGMENT_LABELS, SEGMENT_ORDER, segmentDefinitionsFor, segmentKeyOfLabel } from './segments';
 export type { SegmentKey, SegmentLabel } from './segments';
 export { SegmentationError } from './errors';
 export type { SegmentationErrorCode } from './errors';

@@ -3,6 +3,7 @@
  * segment labels of the CLI / DICOM SEG contract, and their DICOM coded concepts.
  */
 import { Codes, type CodedConcept } from '../dicom/codes';
+import type { SegmentDefinition } from '../dicom/seg';
 
 /** Segment labels, exactly as written to DICOM SEG Segment Label (0062,0005). */
 export const SEGMENT_LABELS = {
@@ -54,4 +55,28 @@ export const SEGMENT_CODES: Readonly<
 /** Key of a label value, or undefined for 0 / unknown values. */
 export function segmentKeyOfLabel(value: number): SegmentKey | undefined {
   return SEGMENT_ORDER.find((k) => LABEL_VALUES[k] === value);
+}
+
+/**
+ * DICOM SEG segment definitions of a vertebra segmentation (one per segment present), for writeSeg: the exact
+ * labels, SEGMENT_CODES and the level (e.g. "L1") in the description when it is known.
+ */
+export function segmentDefinitionsFor(
+  segments: ReadonlyArray<{ key: SegmentKey; label: string; labelValue: number }>,
+  level?: string,
+): SegmentDefinition[] {
+  return segments.map((s) => {
+    const c = SEGMENT_CODES[s.key];
+    return {
+      label: s.label,
+      labelValues: [s.labelValue],
+      category: c.category,
+      type: c.type,
+      typeModifier: c.typeModifier,
+      description: [level, c.description].filter((v) => v !== undefined).join(' ') || undefined,
+      algorithmType: 'SEMIAUTOMATIC',
+      algorithmName: 'PVPI click-to-segment vertebra',
+      rgb: c.rgb,
+    };
+  });
 }

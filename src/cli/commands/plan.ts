@@ -4,10 +4,10 @@ import type { Command } from '../command';
 import { numberFlag, pointFlag, stringFlag, UsageError } from '../args';
 import { readCtSeriesDir } from '../../dicom/ctSeriesNode';
 import { randomUid } from '../../dicom/uid';
-import { referencedCtFromMeta, type SegmentDefinition } from '../../dicom/seg';
+import { referencedCtFromMeta } from '../../dicom/seg';
 import type { PlanningCt } from '../../dicom/rtStruct';
 import { encodePlan, PLAN_OBJECT_KINDS } from '../../planStore';
-import { normaliseLevelName, SEGMENT_CODES } from '../../segmentation';
+import { normaliseLevelName, segmentDefinitionsFor } from '../../segmentation';
 import { planFromPoint } from '../../planning/pipeline';
 import type { NeedleGauge } from '../../planning/plan';
 import { PLAN_FILE_NAMES } from './push';
@@ -60,20 +60,7 @@ export const planCommand: Command = {
     });
 
     const ct: PlanningCt = { ...referencedCtFromMeta(meta), geometry: volume.geometry };
-    const segments: SegmentDefinition[] = result.segmentation.segments.map((s) => {
-      const c = SEGMENT_CODES[s.key];
-      return {
-        label: s.label,
-        labelValues: [s.labelValue],
-        category: c.category,
-        type: c.type,
-        typeModifier: c.typeModifier,
-        description: [level, c.description].filter((v) => v !== undefined).join(' ') || undefined,
-        algorithmType: 'SEMIAUTOMATIC',
-        algorithmName: 'PVPI click-to-segment vertebra',
-        rgb: c.rgb,
-      };
-    });
+    const segments = segmentDefinitionsFor(result.segmentation.segments, level);
     // Hook: the DICOM objects come from the plan store's encoder (SEG, RT Structure Set, RT Plan, RT Dose).
     const encoded = encodePlan({
       plan: result.plan,

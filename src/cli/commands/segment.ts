@@ -3,10 +3,10 @@ import type { Command } from '../command';
 import { numberFlag, pointFlag, stringFlag, UsageError, type ParsedArgs } from '../args';
 import { readCtSeriesDir } from '../../dicom/ctSeriesNode';
 import { randomUid } from '../../dicom/uid';
-import { referencedCtFromMeta, writeSeg, type SegmentDefinition } from '../../dicom/seg';
+import { referencedCtFromMeta, writeSeg } from '../../dicom/seg';
 import {
   normaliseLevelName,
-  SEGMENT_CODES,
+  segmentDefinitionsFor,
   segmentVertebra,
   type LesionOptions,
   type VertebraSegmentationOptions,
@@ -54,20 +54,7 @@ export const segmentCommand: Command = {
     const result = segmentVertebra(volume, pointMm, options);
     const elapsedS = (Date.now() - t0) / 1000;
 
-    const segments: SegmentDefinition[] = result.segments.map((s) => {
-      const c = SEGMENT_CODES[s.key];
-      return {
-        label: s.label,
-        labelValues: [s.labelValue],
-        category: c.category,
-        type: c.type,
-        typeModifier: c.typeModifier,
-        description: [level, c.description].filter((v) => v !== undefined).join(' ') || undefined,
-        algorithmType: 'SEMIAUTOMATIC',
-        algorithmName: 'PVPI click-to-segment vertebra',
-        rgb: c.rgb,
-      };
-    });
+    const segments = segmentDefinitionsFor(result.segments, level);
     const now = new Date();
     const seg = writeSeg(
       { geometry: volume.geometry, data: result.labels },
