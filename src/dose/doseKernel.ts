@@ -5,10 +5,13 @@
  * angle variable x = sin²θ (θ < 45°) or x = cos²θ (θ ≥ 45°): the node index is read straight from the
  * IEEE-754 float32 bits of r² and x (exponent and top mantissa bits), so there is no log, sqrt or trig
  * per voxel, and nodes crowd near the axis and near the transverse plane where F(r,θ) bends. Between
- * nodes the value is bilinear in (r², x). With 32 nodes per octave of r² and 32 per octave of x the
- * error is ≈ 0.1% of the exact formalism at worst outside the capsule (see the unit tests), so no
- * accuracy is traded: no distance truncation is applied; points beyond the table (r > 45 cm) fall back
- * to the exact formula.
+ * nodes the value is bilinear in (r², x). With 64 nodes per octave of r² and 16 per octave of x the
+ * error is ≈ 0.13% of the exact formalism at worst (test/unit/dose/doseKernelTable.test.ts), so no
+ * accuracy is traded: no distance truncation is applied. Two zones use the exact formula instead:
+ * beyond the table (r > 45 cm), and close to the seed (r < half the capsule length + 0.75 mm, at least
+ * 3 mm), where the inside-source rule (values held at the capsule wall) puts kinks between table
+ * nodes that bilinear interpolation would smear by up to ≈ 13% next to the capsule ends. That zone
+ * holds about a hundred 1 mm voxels per seed, so the cost is negligible.
  */
 import type { VolumeGeometry, Vec3 } from '../geometry/volume';
 import type { SourceModel } from './sourceModel';
@@ -29,6 +32,8 @@ export interface DoseRateTable {
   stride: number;
   nR: number;
   nS: number;
+  /** Squared distances below this (cm²) are evaluated with the exact formula (see module comment). */
+  r2ExactBelowCm2: number;
 }
 
 const R_BITS = 6; // nodes per octave of r²: 2^6
@@ -90,14 +95,15 @@ export function doseRateTable(model: SourceModel): DoseRateTable {
   }
   // Padding row: r² at the table end reads its upper neighbour only with weight 0.
   values.copyWithin(nR * stride, (nR - 1) * stride, nR * stride);
-  const t: DoseRateTable = { modelId: model.id, values, stride, nR, nS };
+  const nearCm = Math.max(0.3, model.capsule.lengthCm / 2 + 0.075);
+  const t: DoseRateTable = { modelId: model.id, values, stride, nR, nS, r2ExactBelowCm2: nearCm * nearCm };
   tableCache.set(model, t);
   return t;
 }
 
 /** Ḋ/S_K from the table at squared distance r2 (cm²) and distance z along the axis (cm); exact formula beyond the table. */
 export function lookupDoseRatePerUnitSk(model: SourceModel, table: DoseRateTable, r2: number, z: number): number {
-  if (r2 >= TABLE_R2_MAX_CM2) return doseRatePerUnitSk(model, z, Math.sqrt(Math.max(0, r2 - z * z)), '2D');
+  if (r2 >= TABLE_R2_MAX_CM2 || r2 < table.r2ExactBelowCm2) return doseRatePerUnitSk(model, z, Math.sqrt(Math.max(0, r2 - z * z)), '2D');
   const c = r2 > 1e-20 ? (z * z) / r2 : 0;
   let x = c > 0.5 ? 1 - c : c;
   if (x < S_MIN) x = S_MIN;
@@ -188,6 +194,7 @@ export function addSeedsAlongRow(
   // Hot loop: constants copied to locals so the optimiser keeps them in registers.
   const r2Max = TABLE_R2_MAX_CM2;
   const r2Min = TABLE_R2_MIN_CM2;
+  const r2Near = table.r2ExactBelowCm2;
   const sMin = S_MIN;
   const sBlock = S_BLOCK;
   const rBase = R_BASE_BITS;
@@ -225,7 +232,7 @@ export function addSeedsAlongRow(
       const r2 = q0 + n * (q1 + n * q2);
       const z = z0 + n * za;
       let v: number;
-      if (r2 < r2Max) {
+      if (r2 < r2Max && r2 >= r2Near) {
         const cc = r2 > 1e-20 ? (z * z) / r2 : 0;
         let x: number;
         let col: number;
