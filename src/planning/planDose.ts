@@ -83,11 +83,21 @@ export interface ConstraintCheck extends DoseConstraint {
   met: boolean | null;
 }
 
-/** The metrics block of plan.json (CLI contract: field names are fixed). */
+/**
+ * The metrics block of plan.json (CLI contract: field names are fixed). Each metric appears twice: under the
+ * contract's own name (`D90`, `V100`, `V150`, `V200`, `Dmax`, `D0.1cc`; units in `units`) and under a name that
+ * carries its unit (`D90Gy`, `V100Pct` …), with the same value.
+ */
 export interface PlanMetricsJson {
   prescriptionGy: number;
-  lesion: { label: string; volumeCm3: number; D90Gy: number; V100Pct: number; V150Pct: number; V200Pct: number } | null;
-  spinalCanal: { label: string; volumeCm3: number; DmaxGy: number; D0_1ccGy: number | null } | null;
+  /** Units of the contract-named metrics: dose metrics in Gy, V-metrics in % of the structure's volume. */
+  units: { D: 'Gy'; V: '% of structure volume at ≥ n % of the prescription'; volume: 'cm3' };
+  lesion: {
+    label: string; volumeCm3: number;
+    D90: number; V100: number; V150: number; V200: number;
+    D90Gy: number; V100Pct: number; V150Pct: number; V200Pct: number;
+  } | null;
+  spinalCanal: { label: string; volumeCm3: number; Dmax: number; 'D0.1cc': number | null; DmaxGy: number; D0_1ccGy: number | null } | null;
   constraints: ConstraintCheck[];
   doseCalculation: string;
 }
@@ -121,10 +131,17 @@ export function planMetricsJson(plan: Plan, metrics: ReadonlyMap<string, DoseMet
   const canal = metrics.get(canalLabel);
   return {
     prescriptionGy: plan.prescription.doseGy,
+    units: { D: 'Gy', V: '% of structure volume at ≥ n % of the prescription', volume: 'cm3' },
     lesion: lesion
-      ? { label: plan.prescription.targetLabel, volumeCm3: lesion.volumeCm3, D90Gy: lesion.D90Gy, V100Pct: lesion.V100Pct, V150Pct: lesion.V150Pct, V200Pct: lesion.V200Pct }
+      ? {
+          label: plan.prescription.targetLabel, volumeCm3: lesion.volumeCm3,
+          D90: lesion.D90Gy, V100: lesion.V100Pct, V150: lesion.V150Pct, V200: lesion.V200Pct,
+          D90Gy: lesion.D90Gy, V100Pct: lesion.V100Pct, V150Pct: lesion.V150Pct, V200Pct: lesion.V200Pct,
+        }
       : null,
-    spinalCanal: canal ? { label: canalLabel, volumeCm3: canal.volumeCm3, DmaxGy: canal.DmaxGy, D0_1ccGy: canal.D0_1ccGy } : null,
+    spinalCanal: canal
+      ? { label: canalLabel, volumeCm3: canal.volumeCm3, Dmax: canal.DmaxGy, 'D0.1cc': canal.D0_1ccGy, DmaxGy: canal.DmaxGy, D0_1ccGy: canal.D0_1ccGy }
+      : null,
     constraints: checkConstraints(plan.constraints, metrics),
     doseCalculation: `AAPM TG-43U1 2D, seed model ${plan.source.modelId}, total dose of a permanent implant, at CT voxel centres${modelNote}`,
   };

@@ -36,8 +36,15 @@ describe('pvpi plan', () => {
     const json = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
     expect(json.schemaVersion).toBe(1);
     expect(json.prescription).toEqual({ doseGy: 120, targetLabel: 'Lesion' });
-    expect(Object.keys(json.metrics.lesion).sort()).toEqual(['D90Gy', 'V100Pct', 'V150Pct', 'V200Pct', 'label', 'volumeCm3'].sort());
-    expect(Object.keys(json.metrics.spinalCanal).sort()).toEqual(['D0_1ccGy', 'DmaxGy', 'label', 'volumeCm3'].sort());
+    expect(Object.keys(json.metrics.lesion).sort()).toEqual(
+      ['D90', 'V100', 'V150', 'V200', 'D90Gy', 'V100Pct', 'V150Pct', 'V200Pct', 'label', 'volumeCm3'].sort(),
+    );
+    expect(Object.keys(json.metrics.spinalCanal).sort()).toEqual(['Dmax', 'D0.1cc', 'D0_1ccGy', 'DmaxGy', 'label', 'volumeCm3'].sort());
+    // The contract names carry the same values as the unit-suffixed names.
+    expect(json.metrics.lesion.D90).toBe(json.metrics.lesion.D90Gy);
+    expect(json.metrics.lesion.V100).toBe(json.metrics.lesion.V100Pct);
+    expect(json.metrics.spinalCanal['D0.1cc']).toBe(json.metrics.spinalCanal.D0_1ccGy);
+    expect(json.metrics.units.D).toBe('Gy');
     expect(json.metrics.lesion.V100Pct).toBeGreaterThanOrEqual(95);
     expect(json.metrics.spinalCanal.DmaxGy).toBeLessThanOrEqual(100);
     expect(json.metrics.spinalCanal.D0_1ccGy).toBeLessThanOrEqual(80);
