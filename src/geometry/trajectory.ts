@@ -337,7 +337,9 @@ export function evaluateTrajectory(model: TrajectoryModel, entryMm: Vec3, target
   const sideSign = side === 'left' ? 1 : -1;
 
   // Angles: medial in the axial plane, craniocaudal in the sagittal plane (docs/trajectory.md).
-  const anteriorC = dot(dir, PATIENT_ANTERIOR);
+  // Depth is measured along the direction the needle advances: anterior for transpedicular, posterior for the
+  // anterolateral (cervical) approach, so both angles stay within ±90° for either.
+  const anteriorC = (approach === 'anterolateral' ? -1 : 1) * dot(dir, PATIENT_ANTERIOR);
   const medialC = -sideSign * dot(dir, PATIENT_LEFT);
   const superiorC = dot(dir, PATIENT_SUPERIOR);
   const medialAngleDeg = deg(Math.atan2(medialC, anteriorC));
@@ -375,7 +377,8 @@ export function evaluateTrajectory(model: TrajectoryModel, entryMm: Vec3, target
     const ped = model.pedicles[side];
     if (!ped) {
       violations.push({ code: TRAJECTORY_CODES.NO_PEDICLE_SEGMENT, severity: 'error', message: `No ${side} pedicle in the segmentation: the transpedicular corridor cannot be checked.` });
-      minClearanceMm = -Infinity;
+      // No corridor to measure: reported as a needle fully outside it (a finite number, as the CLI contract needs).
+      minClearanceMm = Math.min(canal, -radius);
     } else {
       const corridor = pedicleCorridor(model, ped, skinEntryMm, targetMm, radius, step);
       wallClearanceMm = corridor.wallClearanceMm;

@@ -180,5 +180,26 @@ describe('anterolateral approach', () => {
     expect(codesOf(e).filter((k) => k.endsWith('_WALL') || k === 'PEDICLE_MISSED')).toEqual([]);
     expect(e.feasible).toBe(true);
     expect(e.minClearanceMm).toBe(e.canalDistanceMm);
+    // The needle advances posteriorly and medially from a left anterolateral entry, in one axial plane (LPS: +x left,
+    // +y posterior): medial angle = atan(medial run / posterior run), craniocaudal 0.
+    const skin = e.skinEntryMm;
+    const expectedMedialDeg = (Math.atan2(skin[0] - tip[0], tip[1] - skin[1]) * 180) / Math.PI;
+    expect(expectedMedialDeg).toBeGreaterThan(0);
+    expect(expectedMedialDeg).toBeLessThan(90);
+    expect(e.medialAngleDeg).toBeCloseTo(expectedMedialDeg, 6);
+    expect(e.craniocaudalAngleDeg).toBeCloseTo(0, 6);
+  });
+});
+
+describe('segmentation without the pedicle of the chosen side', () => {
+  it('reports NO_PEDICLE_SEGMENT as an error with a finite clearance (JSON number, CLI contract)', () => {
+    const full = levelModel('L1');
+    const model = { ...full, pedicles: { ...full.pedicles, left: undefined } };
+    const s = suggestTrajectory(full, { side: 'left', gauge: 11 });
+    const e = evaluateTrajectory(model, s.entry, s.target, { side: 'left' });
+    expect(codesOf(e)).toContain('NO_PEDICLE_SEGMENT');
+    expect(e.feasible).toBe(false);
+    expect(Number.isFinite(e.minClearanceMm)).toBe(true);
+    expect(e.minClearanceMm).toBeLessThanOrEqual(-R11);
   });
 });
