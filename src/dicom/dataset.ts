@@ -29,6 +29,8 @@ export class DicomInputError extends Error {
       | 'NON_UNIFORM_SPACING'
       | 'DUPLICATE_POSITION'
       | 'FRAME_OF_REFERENCE_MISMATCH'
+      | 'PATIENT_MISMATCH'
+      | 'STUDY_MISMATCH'
       | 'NOT_SEGMENTATION',
     message: string,
   ) {

@@ -132,7 +132,11 @@ export function guardReader<T>(name: string, body: () => T): T {
     return body();
   } catch (e) {
     if (isDicomObjectError(e)) throw e;
-    if (e instanceof DicomInputError) throw new DicomObjectError(e.code === 'FRAME_OF_REFERENCE_MISMATCH' ? 'FRAME_OF_REFERENCE_MISMATCH' : e.code === 'NOT_DICOM' ? 'NOT_DICOM' : e.code === 'UNSUPPORTED' ? 'UNSUPPORTED' : 'CORRUPT', e.message);
+    if (e instanceof DicomInputError) {
+      const passed = ['FRAME_OF_REFERENCE_MISMATCH', 'PATIENT_MISMATCH', 'STUDY_MISMATCH', 'NOT_DICOM', 'UNSUPPORTED'] as const;
+      const code = passed.find((c) => c === e.code) ?? 'CORRUPT';
+      throw new DicomObjectError(code, e.message);
+    }
     throw new DicomObjectError('CORRUPT', `${name}: malformed object (${e instanceof Error ? e.message : String(e)})`);
   }
 }

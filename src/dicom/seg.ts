@@ -307,7 +307,14 @@ export interface SegReadResult {
   seriesInstanceUID: string;
   studyInstanceUID: string;
   frameOfReferenceUID: string;
+  patientId: string;
   referencedSeriesInstanceUID?: string;
+}
+
+/** What the SEG must belong to, besides the CT's Frame of Reference (each checked only when given). */
+export interface SegExpectation {
+  patientId?: string;
+  studyInstanceUID?: string;
 }
 
 function readCode(item: NaturalDataset | undefined): CodedConcept | undefined {
@@ -318,10 +325,21 @@ function readCode(item: NaturalDataset | undefined): CodedConcept | undefined {
   return { codeValue, codingSchemeDesignator: scheme, codeMeaning: str(item, 'CodeMeaning') ?? '' };
 }
 
-/** Reads a BINARY SEG onto the grid of a CT volume (same Frame of Reference, orientation, matrix and slice positions). */
-export function readSeg(input: ArrayBuffer | Uint8Array, ctGeometry: VolumeGeometry, name = 'SEG'): SegReadResult {
+/**
+ * Reads a BINARY SEG onto the grid of a CT volume (same Frame of Reference, orientation, matrix and slice positions),
+ * and, when `expect` gives them, of the same patient (Patient ID) and study.
+ */
+export function readSeg(input: ArrayBuffer | Uint8Array, ctGeometry: VolumeGeometry, name = 'SEG', expect: SegExpectation = {}): SegReadResult {
   const { dataset } = readDicomFile(input, name);
   if (str(dataset, 'SOPClassUID') !== SEGMENTATION_STORAGE) throw new DicomInputError('NOT_SEGMENTATION', `${name}: not a DICOM Segmentation (SOP Class ${str(dataset, 'SOPClassUID') ?? 'missing'})`);
+  const patientId = str(dataset, 'PatientID') ?? '';
+  if (expect.patientId !== undefined && patientId !== expect.patientId) {
+    throw new DicomInputError('PATIENT_MISMATCH', `${name}: belongs to another patient (Patient ID "${patientId}", expected "${expect.patientId}")`);
+  }
+  const studyUID = str(dataset, 'StudyInstanceUID') ?? '';
+  if (expect.studyInstanceUID !== undefined && studyUID !== expect.studyInstanceUID) {
+    throw new DicomInputError('STUDY_MISMATCH', `${name}: belongs to another study (${studyUID || '(missing)'}, expected ${expect.studyInstanceUID})`);
+  }
   if (str(dataset, 'SegmentationType') !== 'BINARY') throw new DicomInputError('UNSUPPORTED', `${name}: only BINARY segmentations are supported (got ${str(dataset, 'SegmentationType')})`);
   const forUID = str(dataset, 'FrameOfReferenceUID') ?? '';
   if (ctGeometry.frameOfReferenceUID && forUID !== ctGeometry.frameOfReferenceUID) {
@@ -408,8 +426,9 @@ export function readSeg(input: ArrayBuffer | Uint8Array, ctGeometry: VolumeGeome
     },
     sopInstanceUID: str(dataset, 'SOPInstanceUID') ?? '',
     seriesInstanceUID: str(dataset, 'SeriesInstanceUID') ?? '',
-    studyInstanceUID: str(dataset, 'StudyInstanceUID') ?? '',
+    studyInstanceUID: studyUID,
     frameOfReferenceUID: forUID,
+    patientId,
     referencedSeriesInstanceUID: referenced ? str(referenced, 'SeriesInstanceUID') : undefined,
   };
 }

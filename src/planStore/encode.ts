@@ -403,7 +403,10 @@ export function decodePlan(files: Record<PlanObjectKind, Uint8Array>, ct: Planni
     throw new DicomObjectError('REFERENCE_MISMATCH', `rtdose.dcm is the dose of RT Plan ${dose.referencedRtPlanSopInstanceUID}, not of rtplan.dcm (${rtPlan.sopInstanceUID})`);
   }
   const seg = guardReader('seg.dcm', () => {
-    const r = readSeg(files.seg, ct.geometry, 'seg.dcm');
+    const r = readSeg(files.seg, ct.geometry, 'seg.dcm', {
+      studyInstanceUID: ct.study.studyInstanceUID,
+      ...(expected.patientId !== undefined ? { patientId: expected.patientId } : {}),
+    });
     return r;
   });
   const segments = seg.segments.map((s) => ({ ...s, mask: seg.segmentMask(s.segmentNumber) }));

@@ -50,6 +50,18 @@ describe('RT readers reject what they cannot use, with specific errors', () => {
     expect(codeOf(() => readRtDose(enc.files.rtdose, { patientId: 'X' }))).toMatch(/^PATIENT_MISMATCH/);
   });
 
+  it("another patient's (or study's) SEG in an otherwise consistent plan", () => {
+    const foreignPatient = rewrite(enc.files.seg, (ds) => { ds.PatientID = 'SOMEONE-ELSE'; });
+    expect(codeOf(() => decodePlan({ ...enc.files, seg: foreignPatient }, bundle.ct))).toBe(
+      `PATIENT_MISMATCH: seg.dcm: belongs to another patient (Patient ID "SOMEONE-ELSE", expected "${FIXTURE_PATIENT_ID}")`,
+    );
+    const foreignStudy = rewrite(enc.files.seg, (ds) => { ds.StudyInstanceUID = '2.25.999'; });
+    expect(codeOf(() => decodePlan({ ...enc.files, seg: foreignStudy }, bundle.ct))).toMatch(/^STUDY_MISMATCH: seg\.dcm: belongs to another study \(2\.25\.999/);
+    // The untouched SEG still decodes (the rewrite itself keeps the object readable).
+    const same = rewrite(enc.files.seg, () => undefined);
+    expect(decodePlan({ ...enc.files, seg: same }, bundle.ct).segments.length).toBeGreaterThan(0);
+  });
+
   it('wrong Frame of Reference (planned on other images)', () => {
     expect(codeOf(() => readRtStruct(enc.files.rtstruct, { frameOfReferenceUID: '1.2.3' }))).toMatch(/^FRAME_OF_REFERENCE_MISMATCH: .*differs from the planning CT's 1\.2\.3/);
     expect(codeOf(() => readRtDose(enc.files.rtdose, { frameOfReferenceUID: '1.2.3' }))).toMatch(/^FRAME_OF_REFERENCE_MISMATCH/);
