@@ -120,8 +120,8 @@ export async function savePlan(client: DicomwebClient, plan: PlanBundle | Encode
       });
     } catch (e) {
       if (isDicomwebError(e)) {
-        const done = stored.length === 0 ? 'nothing was stored' : `${stored.map((k) => PLAN_OBJECT_NAMES[k]).join(', ')} stored, the plan is not complete`;
-        throw serverError(e, `${label} (${PLAN_OBJECT_NAMES[kind]}, ${done})`, [...stored], kind);
+        const done = stored.length === 0 ? 'nothing was stored' : `${stored.map((k) => PLAN_OBJECT_NAMES[k]).join(', ')} already stored; the plan is not complete`;
+        throw serverError(e, `${label} (storing the ${PLAN_OBJECT_NAMES[kind]}; ${done})`, [...stored], kind);
       }
       throw e;
     }

@@ -140,7 +140,7 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
   await page.route('**/dicom-web/**', refuse);
   await page.locator('[data-pvpi="save-plan"]').click();
   const down = await waitSaveState(page, ['failed']);
-  expect(down.message).toMatch(/Saving the plan to .* \(SEG, nothing was stored\) failed/);
+  expect(down.message).toMatch(/Saving the plan to .* \(storing the SEG; nothing was stored\) failed/);
   expect(down.message).toMatch(/kept in this browser/);
   expect(down.retry).toBe(true);
   expect(newSeries(seriesBeforeSave, await studySeries(stack.dicomwebUrl, studyUid))).toEqual([]);
@@ -158,7 +158,7 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
   await page.locator('[data-pvpi="save-plan"]').click();
   await page.waitForFunction(() => /not complete/.test(document.querySelector('[data-pvpi="plan-save-state"]')?.textContent ?? ''), null, { timeout: 120_000 });
   const partial = await waitSaveState(page, ['failed']);
-  expect(partial.message).toMatch(/RT Dose, SEG, RT Structure Set stored, the plan is not complete/);
+  expect(partial.message).toMatch(/storing the RT Dose; SEG, RT Structure Set already stored; the plan is not complete/);
   const partialSeries = newSeries(seriesBeforeSave, await studySeries(stack.dicomwebUrl, studyUid));
   expect(partialSeries.map((s) => s.modality).sort()).toEqual(['RTSTRUCT', 'SEG']);
   const client = new DicomwebClient({ url: stack.dicomwebUrl });

@@ -195,7 +195,7 @@ describe('PVPI plan on real Orthanc', () => {
     expect(e.retryable).toBe(true);
     expect(e.storedObjects).toEqual(['seg', 'rtstruct']);
     expect(e.object).toBe('rtdose');
-    expect(e.message).toMatch(/^Saving the plan to .* \(RT Dose, SEG, RT Structure Set stored, the plan is not complete\) failed: /);
+    expect(e.message).toMatch(/^Saving the plan to .* \(storing the RT Dose; SEG, RT Structure Set already stored; the plan is not complete\) failed: /);
     expect(e.message).not.toMatch(/\n/);
     await victim.stop();
 

@@ -43,7 +43,7 @@ describe('savePlan', () => {
     expect(err).toBeInstanceOf(PlanStoreError);
     expect(err).toMatchObject({ code: 'server', retryable: true, storedObjects: ['seg', 'rtstruct'], object: 'rtdose' });
     expect(sent).toEqual(['SEG', 'RTSTRUCT', 'RTDOSE']);
-    expect((err as Error).message).toMatch(/^Saving the plan to http:\/\/x\/dicom-web \(RT Dose, SEG, RT Structure Set stored, the plan is not complete\) failed: DICOMweb server error: POST .* HTTP 503 \(nope\)$/);
+    expect((err as Error).message).toMatch(/^Saving the plan to http:\/\/x\/dicom-web \(storing the RT Dose; SEG, RT Structure Set already stored; the plan is not complete\) failed: DICOMweb server error: POST .* HTTP 503 \(nope\)$/);
   });
 
   it('a 403 (not authorised) is not retryable', async () => {
