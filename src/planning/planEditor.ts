@@ -118,6 +118,9 @@ export function applyPlanEdit(plan: Plan, edit: PlanEdit, nowDateTime: string): 
     case 'setImplantDateTime':
       return touched({ ...plan, implantDateTime: edit.implantDateTime });
     case 'setConstraints':
+      for (const c of edit.constraints) {
+        if (!(Number.isFinite(c.limit) && c.limit >= 0)) throw new PlanEditError(`the ${c.structureLabel} ${c.metric} limit must be a number ≥ 0`);
+      }
       return touched({ ...plan, constraints: edit.constraints.map((c) => ({ ...c })) });
     case 'setApproval':
       return { ...plan, approval: edit.approval, modifiedDateTime: nowDateTime };

@@ -6,7 +6,8 @@
  * is drawn, and the panel's lesion V100 matches V100 computed in this Node process with the naive TG-43U1 formalism
  * (src/dose/doseKernel accumulateDoseRateNaive) on the same grid, seed and lesion voxels. Seven 1 mm seed moves are timed
  * in the browser (Performance API, plan change → isodose drawn, with the dose host's phase breakdown) and printed, not
- * asserted. Screenshot: test-results/e2e-dose.png.
+ * asserted. Then a canal limit edited in the panel turns its metric red, and the approval checkbox is withdrawn by the
+ * next edit. Screenshot: test-results/e2e-dose.png.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { openViewerBrowser, waitCtVolumeLoaded } from './support/browser';
 import { pagePointOf, readPhantom, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { countColourInRegion, doseInfo, hasCommand, panelMetric, runCommand, viewportBox } from './support/dosePage';
 import { startStack, type RunningStack } from './support/stackProcess';
+import { currentPlan } from './support/planStorePage';
 import { accumulateDoseRateNaive } from '../../src/dose/doseKernel';
 import { getSourceModel } from '../../src/dose/sourceModel';
 import { meanLifeHours } from '../../src/dose/decay';
@@ -162,6 +164,28 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
     return d[Math.floor(d.length / 2)];
   });
   process.stdout.write(`[e2e dose] idle animation frame interval (median of 20): ${idleFrameMs.toFixed(1)} ms\n`);
+
+  // 6. Constraints are the plan's and editable in the panel: a canal Dmax limit below the canal's actual Dmax turns
+  // that cell red, and the source records the edit. Approval is a checkbox; any later edit withdraws it.
+  const canalDmax = await panelMetric(page, 'Spinal canal', 'Dmax');
+  expect(canalDmax).toBeGreaterThan(0);
+  const limitInput = page.locator('[data-pvpi="constraint-row"][data-metric="Dmax"] [data-pvpi="constraint-limit"]');
+  await limitInput.fill(String(Number(((canalDmax ?? 0) / 2).toFixed(3))));
+  await limitInput.press('Enter');
+  await page.waitForFunction(() => {
+    const row = Array.from(document.querySelectorAll('[data-pvpi="dose-metrics-row"]')).find((r) => (r.getAttribute('data-label') ?? '').endsWith('Spinal canal'));
+    return row?.querySelector('[data-metric="Dmax"]')?.getAttribute('data-status') === 'fail';
+  }, undefined, { timeout: 10_000 });
+  const edited = (await currentPlan(page))?.constraints.find((c) => c.metric === 'Dmax');
+  expect(edited?.limit).toBeCloseTo((canalDmax ?? 0) / 2, 2);
+  expect(edited?.source).toMatch(/edited in this plan \(was 100 Gy\)/);
+  await expect(page.locator('[data-pvpi="constraint-row"][data-metric="Dmax"] [data-pvpi="constraint-source"]').textContent()).resolves.toMatch(/was 100 Gy/);
+  await page.locator('[data-pvpi="plan-approved"]').check();
+  await expect(page.locator('[data-pvpi="plan-status"]').textContent()).resolves.toMatch(/approved/);
+  expect((await currentPlan(page))?.approval).toBe('APPROVED');
+  await runCommand(page, 'pvpiEditPlan', { edit: { type: 'moveSeed', id: seed.id, positionMm: seedAt } });
+  await page.waitForFunction(() => !(document.querySelector('[data-pvpi="plan-approved"]') as HTMLInputElement | null)?.checked, undefined, { timeout: 10_000 });
+  expect((await currentPlan(page))?.approval).toBe('UNAPPROVED');
 
   expect(pageErrors.filter((m) => /pvpi/i.test(m))).toEqual([]);
 });

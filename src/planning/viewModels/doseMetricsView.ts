@@ -93,7 +93,7 @@ export interface MetricRule {
 /** Target coverage goals, as a fraction of the prescription (D90) or % of the volume (V100). */
 export const DEFAULT_TARGET_GOALS: readonly { metric: 'D90' | 'V100'; comparator: '>='; value: number; unit: 'xRx' | '%'; source: string }[] = [
   { metric: 'D90', comparator: '>=', value: 1, unit: 'xRx', source: 'institutional default: D90 at least the prescription' },
-  { metric: 'V100', comparator: '>=', value: 90, unit: '%', source: 'institutional default: at least 90% of the target receives the prescription' },
+  { metric: 'V100', comparator: '>=', value: 95, unit: '%', source: 'planning goal (the auto-plan goal): at least 95% of the target receives the prescription' },
 ];
 
 const METRIC_OF_CONSTRAINT: Record<DoseMetricName, MetricKey> = {

@@ -73,6 +73,8 @@ describe('plan editing', () => {
     const p = createPlan({ id: 'p', nowDateTime: t0, references: refs });
     expect(() => applyPlanEdit(p, { type: 'moveSeed', id: 'x', positionMm: [0, 0, 0] }, t0)).toThrow(/no seed with id x/);
     expect(() => applyPlanEdit(p, { type: 'setPrescription', prescription: { doseGy: -5 } }, t0)).toThrow(/positive dose in Gy/);
+    expect(() => applyPlanEdit(p, { type: 'setConstraints', constraints: [{ ...p.constraints[0], limit: Number.NaN }] }, t0)).toThrow('the Spinal canal Dmax limit must be a number ≥ 0');
+    expect(() => applyPlanEdit(p, { type: 'setConstraints', constraints: [{ ...p.constraints[1], limit: -1 }] }, t0)).toThrow(/D0\.1cc limit/);
     expect(() => applyPlanEdit(p, { type: 'setSource', source: { airKermaStrengthU: 0 } }, t0)).toThrow(/positive \(U\)/);
   });
 });

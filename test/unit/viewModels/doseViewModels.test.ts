@@ -56,11 +56,11 @@ describe('pass/fail rules', () => {
     expect(structureMatches('L1 Lesion', 'Lesion')).toBe(true);
   });
 
-  it('target goals: D90 ≥ prescription and V100 ≥ 90% (boundary passes, just below fails)', () => {
+  it('target goals: D90 ≥ prescription and V100 ≥ 95% (the auto-plan goal; boundary passes, just below fails)', () => {
     expect(checkMetric('L1 Lesion', 'D90', 120, rules).status).toBe('pass');
     expect(checkMetric('L1 Lesion', 'D90', 119.9, rules).status).toBe('fail');
-    expect(checkMetric('L1 Lesion', 'V100', 90, rules).status).toBe('pass');
-    expect(checkMetric('L1 Lesion', 'V100', 89.5, rules).status).toBe('fail');
+    expect(checkMetric('L1 Lesion', 'V100', 95, rules).status).toBe('pass');
+    expect(checkMetric('L1 Lesion', 'V100', 94.5, rules).status).toBe('fail');
     // A goal follows the prescription.
     const r150 = planRules({ doseGy: 150, targetLabel: 'Lesion' }, []);
     expect(checkMetric('L1 Lesion', 'D90', 140, r150).status).toBe('fail');
@@ -84,7 +84,7 @@ describe('pass/fail rules', () => {
     const rows = metricsTable(
       [
         { label: 'L1 Spinal canal', rgb: [0, 0, 255], metrics: metrics({ DmaxGy: 150, D0_1ccGy: 70 }) },
-        { label: 'L1 Lesion', rgb: [255, 0, 0], metrics: metrics({ D90Gy: 110, V100Pct: 92 }) },
+        { label: 'L1 Lesion', rgb: [255, 0, 0], metrics: metrics({ D90Gy: 110, V100Pct: 97 }) },
       ],
       rules,
       'Lesion',
@@ -97,7 +97,7 @@ describe('pass/fail rules', () => {
     expect(cell(1, 'D0.1cc')?.status).toBe('pass');
     expect(rows[1].status).toBe('fail');
     expect(cell(0, 'D90')?.title).toMatch(/hottest 90%/);
-    expect(cell(0, 'V100')?.text).toBe('92.0%');
+    expect(cell(0, 'V100')?.text).toBe('97.0%');
   });
 });
 

@@ -8,6 +8,7 @@ import { I125_U_PER_MCI } from '../../../../src/dose/decay';
 import { PRESCRIPTION_LITERATURE_RANGE_GY, type Plan } from '../../../../src/planning/plan';
 import { metricsTable, planRules } from '../../../../src/planning/viewModels/doseMetricsView';
 import { normaliseIsodoseLines } from '../../../../src/planning/viewModels/isodoseStyle';
+import { constraintRows, withConstraintLimit } from '../../../../src/planning/viewModels/constraintsView';
 import { formatStrength, implantSummary, PLAN_STATUS_TEXT, planSaveStatus, strengthInputToU } from '../../../../src/planning/viewModels/seedSourceView';
 import { colors, mutedStyle } from '../panels/theme';
 import { editPlan, usePlan } from '../plan/planSession';
@@ -34,10 +35,11 @@ function tryEdit(apply: () => void, setError: (m: string | undefined) => void): 
 }
 
 /** A number field that commits on blur/Enter (keeps what the user types until then). */
-function NumberField({ value, onCommit, pvpi, title, step = 'any' }: { value: number; onCommit: (v: string) => void; pvpi: string; title?: string; step?: string }) {
+function NumberField({ value, onCommit, pvpi, title, step = 'any', id }: { value: number; onCommit: (v: string) => void; pvpi: string; title?: string; step?: string; id?: string }) {
   const [text, setText] = useState<string | undefined>(undefined);
   return (
     <input
+      id={id}
       data-pvpi={pvpi}
       title={title}
       style={inputStyle}
@@ -73,7 +75,7 @@ export function PlanHeaderSection() {
     <div data-pvpi="plan-header" style={{ fontSize: 12 }}>
       <div style={rowStyle}>
         <label htmlFor="pvpi-rx">Prescription</label>
-        <NumberField pvpi="prescription-input" value={plan.prescription.doseGy} title="Matched peripheral dose (Gy), total dose of the permanent implant" onCommit={(t) => tryEdit(() => editPlan({ type: 'setPrescription', prescription: { doseGy: Number(t) } }), setError)} />
+        <NumberField id="pvpi-rx" pvpi="prescription-input" value={plan.prescription.doseGy} title="Matched peripheral dose (Gy), total dose of the permanent implant" onCommit={(t) => tryEdit(() => editPlan({ type: 'setPrescription', prescription: { doseGy: Number(t) } }), setError)} />
         <span>Gy to {plan.prescription.targetLabel}</span>
       </div>
       <p style={{ ...mutedStyle, margin: '2px 0' }} data-pvpi="prescription-help">
@@ -151,6 +153,18 @@ export function PlanHeaderSection() {
           {PLAN_STATUS_TEXT[status]}
           {plan.approval === 'APPROVED' ? ', approved' : ''}
         </dd>
+        <dt style={mutedStyle}>Approval</dt>
+        <dd style={{ margin: 0 }}>
+          <label title="Stored as the RT Plan's Approval Status (APPROVED / UNAPPROVED). Approve only after reviewing the dose and constraints; any later change to the plan withdraws the approval.">
+            <input
+              type="checkbox"
+              data-pvpi="plan-approved"
+              checked={plan.approval === 'APPROVED'}
+              onChange={(e) => tryEdit(() => editPlan({ type: 'setApproval', approval: e.target.checked ? 'APPROVED' : 'UNAPPROVED' }), setError)}
+            />{' '}
+            {plan.approval === 'APPROVED' ? 'approved' : 'not approved (UNAPPROVED in the RT Plan)'}
+          </label>
+        </dd>
       </dl>
       <PlanStoreControls
         extraButtons={
@@ -204,6 +218,40 @@ function IsodoseControls({ plan }: { plan: Plan }) {
   );
 }
 
+/** The plan's organ-at-risk limits: editable, each with the source of its number. */
+function ConstraintsEditor({ plan }: { plan: Plan }) {
+  const [error, setError] = useState<string | undefined>();
+  const rows = constraintRows(plan.constraints);
+  return (
+    <div data-pvpi="constraints" style={{ fontSize: 12, marginTop: 4 }}>
+      <div style={mutedStyle}>Dose constraints (upper limits, total dose)</div>
+      {rows.length === 0 ? <p style={{ ...mutedStyle, margin: 0 }}>None.</p> : null}
+      {rows.map((r) => (
+        <div key={`${r.index}-${r.structureLabel}-${r.metric}`} style={rowStyle} data-pvpi="constraint-row" data-metric={r.metric} data-structure={r.structureLabel} title={`Source: ${r.source}`}>
+          <span>
+            {r.structureLabel} {r.metric} ≤
+          </span>
+          <NumberField
+            pvpi="constraint-limit"
+            value={r.limit}
+            title={`${r.structureLabel} ${r.metric} limit (${r.unit}). Source: ${r.source}`}
+            onCommit={(t) => tryEdit(() => editPlan({ type: 'setConstraints', constraints: withConstraintLimit(plan.constraints, r.index, t) }), setError)}
+          />
+          <span>{r.unit}</span>
+          <span style={{ ...mutedStyle, flexBasis: '100%' }} data-pvpi="constraint-source">
+            {r.source}
+          </span>
+        </div>
+      ))}
+      {error && (
+        <p data-pvpi="constraint-error" style={{ color: '#f88', margin: 0 }}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** Dose status, isodose settings, metrics table and DVH. */
 export function DoseSection() {
   const plan = usePlan();
@@ -224,10 +272,11 @@ export function DoseSection() {
         </p>
       )}
       <IsodoseControls plan={plan} />
+      <ConstraintsEditor plan={plan} />
       {rows.length > 0 ? (
         <>
           <MetricsTable rows={rows} />
-          <p style={{ ...mutedStyle, margin: '2px 0' }}>Green: goal/constraint met; red: not met (hover a cell for the rule). Canal limits are institutional defaults.</p>
+          <p style={{ ...mutedStyle, margin: '2px 0' }}>Green: goal/constraint met; red: not met (hover a cell for the rule). Target goals: D90 ≥ prescription, V100 ≥ 95%.</p>
           <DvhChartView structures={dose.structures} prescriptionGy={plan.prescription.doseGy} />
         </>
       ) : (
