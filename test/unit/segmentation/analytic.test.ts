@@ -164,7 +164,7 @@ describe('anatomical frame', () => {
  * a ring behind it (pedicles = two bars, laminae = a bar behind the canal) enclosing a canal of soft tissue,
  * discs (80 HU) above and below, and the next bodies beyond them. Soft tissue 40 HU, noise-free.
  */
-function analyticSpine(): { ct: ScalarVolume<Int16Array>; truth: Uint8Array; lesionVoxels: number } {
+function analyticSpine(lesionHU = 40): { ct: ScalarVolume<Int16Array>; truth: Uint8Array; lesionVoxels: number } {
   const dims: [number, number, number] = [80, 90, 70];
   const g: VolumeGeometry = { dimensions: dims, spacingMm: [1, 1, 1], originMm: [-40, -50, -35], direction: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] };
   const data = new Int16Array(dims[0] * dims[1] * dims[2]).fill(40);
@@ -183,7 +183,7 @@ function analyticSpine(): { ct: ScalarVolume<Int16Array>; truth: Uint8Array; les
           data[v] = cortex ? 1200 : 250;
           if (levelZ === 0) truth[v] = LABEL_VALUES.body;
           if (levelZ === 0 && (x - 5) ** 2 + (y + 17) ** 2 + (z - 2) ** 2 <= 36) {
-            data[v] = 40;
+            data[v] = lesionHU;
             truth[v] = LABEL_VALUES.lesion;
             lesionVoxels++;
           }
@@ -261,6 +261,33 @@ describe('segmentVertebra on an analytic vertebra', () => {
   it('skips the lesion when asked', () => {
     const noLesion = segmentVertebra(ct, [-8, -12, -4], { lesion: false });
     expect(noLesion.segments.map((s) => s.key)).not.toContain('lesion');
+  });
+});
+
+describe('blastic (sclerotic) lesion option', () => {
+  // The same analytic vertebra with the sphere at 900 HU: denser than cancellous bone (250 HU), below the cortex.
+  const { ct, truth, lesionVoxels } = analyticSpine(900);
+  const diceLesion = (labels: Uint8Array): number => {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let v = 0; v < truth.length; v++) {
+      a.push(truth[v] === LABEL_VALUES.lesion ? 1 : 0);
+      b.push(labels[v] === LABEL_VALUES.lesion ? 1 : 0);
+    }
+    return dice(a, b);
+  };
+
+  it('finds the sclerotic sphere with kind "blastic" (Dice > 0.8), not the cortex', () => {
+    const seg = segmentVertebra(ct, [-8, -12, -4], { lesion: { kind: 'blastic' } });
+    expect(diceLesion(seg.labels)).toBeGreaterThan(0.8);
+    const lesion = seg.segments.find((s) => s.key === 'lesion');
+    expect(lesion?.voxelCount).toBeGreaterThan(0.7 * lesionVoxels);
+    expect(lesion?.voxelCount).toBeLessThan(1.3 * lesionVoxels);
+  });
+
+  it('the default (lytic) range finds no lesion in a purely sclerotic vertebra', () => {
+    const seg = segmentVertebra(ct, [-8, -12, -4]);
+    expect(seg.segments.map((s) => s.key)).not.toContain('lesion');
   });
 });
 
