@@ -2,6 +2,8 @@
  * End-to-end: needle trajectories and seeds in the real OHIF viewer (headless Chromium) on the phantom, in our mode.
  * Segment L1 through the UI, "Suggest left" → a green needle (panel status, no findings, its green outline on screen
  * in the axial view); the Needle tool with two clicks through the spinal canal → a red needle with CANAL_BREACH;
+ * its override with a reason (recorded, withdrawn); "Best path to this tip" keeps the chosen tip and moves the entry onto
+ * the left pedicle path (canal breach gone); the anterolateral approach drops the pedicle checks and back;
  * "Place seed" on the green needle → 1 seed, undo → 0, redo → 1; "Bull's-eye view" turns the active viewport to look
  * down the needle (camera normal parallel to the needle axis). Saves test-results/e2e-needles.png.
  */
@@ -94,7 +96,7 @@ test('Suggest trajectory (green), a needle through the canal (red, CANAL_BREACH)
   // 3. The Needle tool, entry behind the spine on the midline, target in the body: through the canal → red.
   await page.locator('[data-cy="PvpiNeedle"]').first().click();
   const entry: World = [0, c[1] + 65, c[2] - 4];
-  const target: World = [3, c[1] - 4, c[2] - 4];
+  const target: World = [8, c[1] - 4, c[2] - 4]; // left of the midline: reachable through the left pedicle (3c)
   const e = await pagePointOf(page, AXIAL, entry);
   await page.mouse.click(e.x, e.y);
   const t = await pagePointOf(page, AXIAL, target);
@@ -104,6 +106,59 @@ test('Suggest trajectory (green), a needle through the canal (red, CANAL_BREACH)
   expect(red?.status).toBe('error');
   expect(red?.codes).toContain('CANAL_BREACH');
   await expect(page.locator(`[data-pvpi="needle-row"][data-needle-id="${red?.id}"] [data-pvpi="needle-finding"][data-code="CANAL_BREACH"]`).count()).resolves.toBe(1);
+
+  // 3b. Override the red needle with a reason (recorded in the plan), then withdraw it.
+  if (!red) throw new Error('red needle missing');
+  const redRow = `[data-pvpi="needle-row"][data-needle-id="${red.id}"]`;
+  await page.locator(`${redRow} [data-pvpi="needle-override-open"]`).click();
+  await expect(page.locator(`${redRow} [data-pvpi="needle-override-confirm"]`).isDisabled()).resolves.toBe(true);
+  await page.locator(`${redRow} [data-pvpi="needle-override-reason"]`).fill('tumour extends into the canal; accepted by Dr Test');
+  await page.locator(`${redRow} [data-pvpi="needle-override-confirm"]`).click();
+  await page.locator(`${redRow} [data-pvpi="needle-override"]`).waitFor({ timeout: 10_000 });
+  const planNeedle = (id: string) =>
+    page.evaluate((needleId) => {
+      const cm = (window as unknown as { commandsManager: { runCommand(n: string, o: unknown): { needles: Array<{ id: string; approach: string; entryMm: number[]; tipMm: number[]; override?: { reason: string } }> } | undefined } }).commandsManager;
+      return cm.runCommand('pvpiCurrentPlan', {})?.needles.find((n) => n.id === needleId);
+    }, id);
+  expect((await planNeedle(red.id))?.override?.reason).toBe('tumour extends into the canal; accepted by Dr Test');
+  await page.locator(`${redRow} [data-pvpi="needle-override"] button`).click();
+  await page.waitForFunction((sel) => !document.querySelector(`${sel} [data-pvpi="needle-override"]`), redRow);
+  expect((await planNeedle(red.id))?.override).toBeUndefined();
+
+  // 3c. "Best path to this tip": the tip the user chose stays, the entry moves onto the pedicle path of the tip's
+  // side (left: +x); the canal breach is gone.
+  await page.locator(`${redRow} [data-pvpi="needle-aim"]`).click();
+  await page.waitForFunction(
+    ({ sel, x }) => {
+      const row = document.querySelector(sel);
+      const entry = (row?.getAttribute('data-entry-mm') ?? '').split(',').map(Number);
+      return row?.getAttribute('data-checked') === 'true' && Math.abs(entry[0] - x) > 5 && !document.querySelector('[data-pvpi="needles-busy"]');
+    },
+    { sel: redRow, x: entry[0] },
+    { timeout: 60_000 },
+  );
+  const aimed = (await needleRows(page)).find((n) => n.id === red.id);
+  if (!aimed) throw new Error('re-aimed needle missing');
+  for (let a = 0; a < 3; a++) expect(Math.abs(aimed.tipMm[a] - red.tipMm[a])).toBeLessThan(0.01);
+  expect(aimed.entryMm[0]).toBeGreaterThan(10); // through the left pedicle, from the left of the midline
+  expect(aimed.codes).not.toContain('CANAL_BREACH');
+  expect(aimed.status).not.toBe('error'); // the chosen tip is reachable through the left pedicle with the margin
+  process.stdout.write(`[e2e needles] best path to the chosen tip: status ${aimed.status}, findings ${aimed.codes.join(', ') || 'none'}\n`);
+
+  // 3d. Anterolateral approach on that needle: the pedicle corridor is no longer checked (note shown, no wall codes),
+  // back to transpedicular restores the checks.
+  await page.locator(`${redRow} [data-pvpi="needle-approach"]`).selectOption('anterolateral');
+  await page.locator(`${redRow} [data-pvpi="needle-approach-note"]`).waitFor({ timeout: 10_000 });
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-approach') === 'anterolateral', redRow);
+  expect((await planNeedle(red.id))?.approach).toBe('anterolateral');
+  await page.waitForTimeout(500);
+  const antero = (await needleRows(page)).find((n) => n.id === red.id);
+  expect((antero?.codes ?? []).filter((k) => k.endsWith('_WALL') || k === 'PEDICLE_MISSED' || k === 'ENTRY_LATERAL_POSITION')).toEqual([]);
+  await page.locator(`${redRow} [data-pvpi="needle-approach"]`).selectOption('transpedicular');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-approach') === 'transpedicular' && !document.querySelector(`${sel} [data-pvpi="needle-approach-note"]`), redRow);
+  // Remove it (it now shares the left pedicle with the green needle, where the seed goes next).
+  await page.locator(`${redRow} [data-pvpi="needle-remove"]`).click();
+  await waitNeedles(page, 1);
 
   // 4. Place seed on the green needle (axial view), undo, redo.
   await page.locator('[data-cy="PvpiSeed"]').first().click();

@@ -7,12 +7,34 @@ import { useState } from 'react';
 import type { Needle, NeedleGauge } from '../../../../src/planning/plan';
 import { mutedStyle } from '../panels/theme';
 import { usePlan } from '../plan/planSession';
-import { anatomyChanged, bullsEyeView, clearOverride, needleStatus, overrideNeedle, removeNeedle, selectNeedle, setNeedleGauge, STATUS_COLOURS, suggestNeedle } from './controller';
+import { aimThroughPedicle, anatomyChanged, bullsEyeView, clearOverride, needleStatus, overrideNeedle, removeNeedle, selectNeedle, setNeedleApproach, setNeedleGauge, STATUS_COLOURS, suggestNeedle } from './controller';
 import { PlanHistory } from './PlanHistory';
 import { setNeedleState, useNeedleState, type NeedleEvaluationEntry } from './store';
 import { buttonStyle, errorStyle, infoStyle, rowStyle } from './styles';
 
 const GAUGES: NeedleGauge[] = [11, 13];
+const APPROACHES: { value: Needle['approach']; label: string; title: string }[] = [
+  { value: 'transpedicular', label: 'transpedicular', title: 'Through the pedicle: pedicle corridor, canal and vertebral-body checks' },
+  { value: 'anterolateral', label: 'anterolateral (cervical)', title: 'Cervical anterolateral approach: canal and vertebral-body checks only; the pedicle corridor does not apply' },
+];
+
+function ApproachSelect({ value, onChange, pvpi }: { value: Needle['approach']; onChange: (a: Needle['approach']) => void; pvpi: string }) {
+  return (
+    <select
+      data-pvpi={pvpi}
+      value={value}
+      onChange={(ev) => onChange(ev.target.value === 'anterolateral' ? 'anterolateral' : 'transpedicular')}
+      style={{ fontSize: 12 }}
+      title={APPROACHES.find((a) => a.value === value)?.title}
+    >
+      {APPROACHES.map((a) => (
+        <option key={a.value} value={a.value} title={a.title}>
+          {a.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 const STATUS_TEXT = { ok: 'all constraints met', warning: 'warnings', error: 'blocked: errors' } as const;
 
 function Details({ entry }: { entry: NeedleEvaluationEntry | undefined }) {
@@ -71,6 +93,7 @@ function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleE
     <li
       data-pvpi="needle-row"
       data-needle-id={needle.id}
+      data-approach={needle.approach}
       data-status={status}
       data-checked={entry ? 'true' : 'false'}
       data-entry-mm={needle.entryMm.map((x) => x.toFixed(3)).join(',')}
@@ -85,11 +108,17 @@ function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleE
             </option>
           ))}
         </select>
+        <ApproachSelect pvpi="needle-approach" value={needle.approach} onChange={(a) => setNeedleApproach(needle.id, a)} />
         <span style={mutedStyle} title={needle.findings.map((f) => `${f.code}: ${f.message}`).join('\n')}>
           {STATUS_TEXT[status]}
         </span>
       </div>
       <Details entry={entry} />
+      {needle.approach === 'anterolateral' && (
+        <div style={mutedStyle} data-pvpi="needle-approach-note">
+          Anterolateral approach: the pedicle corridor does not apply; only the spinal canal and the vertebral-body (tip) checks are made.
+        </div>
+      )}
       {needle.findings.length > 0 && (
         <ul style={{ margin: '2px 0', paddingLeft: 16 }}>
           {needle.findings.map((f, i) => (
@@ -103,6 +132,17 @@ function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleE
         <button type="button" style={buttonStyle} data-pvpi="needle-bullseye" onClick={() => bullsEyeView({ needleId: needle.id })} title="Turn the active viewport to look down this needle (pedicle ring and needle dot)">
           Bull's-eye view
         </button>
+        {needle.approach === 'transpedicular' && (
+          <button
+            type="button"
+            style={buttonStyle}
+            data-pvpi="needle-aim"
+            onClick={() => void aimThroughPedicle(needle.id)}
+            title="Keep this needle's tip (your target) and move its entry onto the largest-clearance path through the pedicle of its side"
+          >
+            Best path to this tip
+          </button>
+        )}
         {status === 'error' && <OverrideForm needle={needle} />}
         <button type="button" style={buttonStyle} data-pvpi="needle-remove" onClick={() => removeNeedle(needle.id)} title="Remove this needle and its seeds">
           Remove
@@ -135,6 +175,9 @@ export function NeedlesSection() {
               </option>
             ))}
           </select>
+        </label>
+        <label style={mutedStyle} title="Approach of needles drawn with the Needle tool">
+          approach <ApproachSelect pvpi="new-needle-approach" value={st.approach} onChange={(a) => setNeedleState({ approach: a })} />
         </label>
         <label style={mutedStyle} title="Required distance between the needle surface and the pedicle cortex">
           margin{' '}

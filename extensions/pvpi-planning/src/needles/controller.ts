@@ -113,7 +113,7 @@ export async function createNeedle(entryMm: Vec3, tipMm: Vec3, gauge: NeedleGaug
     return undefined;
   }
   setNeedleState({ busy: 'Checking the trajectory…', error: undefined, info: undefined });
-  const geometry = { entryMm, tipMm, gauge, approach: 'transpedicular' as const };
+  const geometry = { entryMm, tipMm, gauge, approach: getNeedleState().approach };
   const result = await check(geometry);
   const needle: Needle = {
     id: newId('needle'),
@@ -186,6 +186,67 @@ export function setNeedleGauge(id: string, gauge: NeedleGauge): void {
   if (!planNeedle(id)) return;
   editPlan({ type: 'updateNeedle', id, changes: { gauge, outerDiameterMm: NEEDLE_OUTER_DIAMETER_MM[gauge] } });
   void recheck(id);
+}
+
+/**
+ * Changes the approach of a needle: transpedicular (pedicle corridor checked) or anterolateral (cervical: only the
+ * canal and vertebral-body checks apply, the pedicle corridor does not) and re-checks it.
+ */
+export function setNeedleApproach(id: string, approach: Needle['approach']): void {
+  const n = planNeedle(id);
+  if (!n || n.approach === approach) return;
+  editPlan({ type: 'updateNeedle', id, changes: { approach } });
+  setNeedleState({
+    error: undefined,
+    info: approach === 'anterolateral'
+      ? `${n.label}: anterolateral (cervical) approach: only the canal and vertebral-body checks apply; the pedicle corridor is not checked.`
+      : `${n.label}: transpedicular approach: the pedicle corridor is checked again.`,
+  });
+  void recheck(id);
+}
+
+/**
+ * "Best path to this tip": keeps the needle's tip (the target the user chose) and moves its entry onto the
+ * largest-clearance line through the pedicle on the tip's side (core suggestTrajectory with that target). Its seeds
+ * ride along as for a drag; one undo step.
+ */
+export async function aimThroughPedicle(id: string): Promise<boolean> {
+  const n = planNeedle(id);
+  if (!n) return false;
+  if (n.approach !== 'transpedicular') {
+    fail(`${n.label}: the pedicle path applies to the transpedicular approach only`);
+    return false;
+  }
+  let level;
+  try {
+    level = levelAt(n.tipMm);
+  } catch {
+    level = undefined;
+  }
+  if (!level) {
+    fail(`${n.label}: no segmented vertebra at the tip: segment the level first`);
+    return false;
+  }
+  setNeedleState({ busy: `Finding the best pedicle path to the tip of ${n.label}…`, error: undefined, info: undefined });
+  try {
+    const prepared = await prepareLevel(level);
+    // The pedicle on the tip's side (a transpedicular tip stays on its own side of the midline); LPS: +x = left.
+    const side: Side = n.tipMm[0] >= level.bodyCenterMm[0] ? 'left' : 'right';
+    const s = await suggestInWorker(prepared.levelKey, side, { gauge: n.gauge, marginMm: getNeedleState().marginMm }, undefined, n.tipMm);
+    const now = planNeedle(id);
+    if (!now) return false;
+    editPlan({ type: 'moveNeedle', id, entryMm: s.entry, tipMm: now.tipMm });
+    await recheck(id);
+    const after = planNeedle(id);
+    const info = after
+      ? `${after.label}: entry moved onto the best ${side} pedicle path to its tip: clearance ${s.minClearanceMm.toFixed(1)} mm, medial ${s.medialAngleDeg.toFixed(0)}°, craniocaudal ${s.craniocaudalAngleDeg.toFixed(0)}°; ${summary(after)}.`
+      : undefined;
+    setNeedleState({ busy: undefined, selectedNeedleId: id, info });
+    return true;
+  } catch (error) {
+    fail(`${n.label}: no pedicle path to this tip: ${describe(error)}`);
+    return false;
+  }
 }
 
 /** Removes a needle (its seeds go with it). */

@@ -4,7 +4,9 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { TrajectoryEvaluation } from '../../../../src/geometry/trajectory';
-import type { NeedleGauge } from '../../../../src/planning/plan';
+import type { Needle, NeedleGauge } from '../../../../src/planning/plan';
+
+export type NeedleApproach = Needle['approach'];
 
 export interface NeedleEvaluationEntry {
   /** Geometry the evaluation belongs to (entry, tip, gauge, margin, anatomy version). */
@@ -24,10 +26,12 @@ export interface NeedleUiState {
   gauge: NeedleGauge;
   /** Required clearance to the pedicle cortex (mm). */
   marginMm: number;
+  /** Approach of new needles drawn with the Needle tool (transpedicular, or anterolateral for the cervical spine). */
+  approach: NeedleApproach;
   evaluations: Record<string, NeedleEvaluationEntry>;
 }
 
-let state: NeedleUiState = { gauge: 11, marginMm: 1, evaluations: {} };
+let state: NeedleUiState = { gauge: 11, marginMm: 1, approach: 'transpedicular', evaluations: {} };
 const listeners = new Set<() => void>();
 
 export function getNeedleState(): NeedleUiState {
