@@ -175,6 +175,57 @@ test('Suggest trajectory (green), a needle through the canal (red, CANAL_BREACH)
   await page.locator('[data-pvpi="seeds-redo"]').click();
   await page.waitForFunction(() => document.querySelector('[data-pvpi="seed-summary"]')?.getAttribute('data-seed-count') === '1');
 
+  // 4b. "Fill" a needle at a chosen spacing: Suggest right (aimed through the right-sided lesion), select it, fill at
+  // 5 mm, then at 10 mm; consecutive seeds on it are exactly the spacing apart along its axis; undo brings the 5 mm
+  // seeds back.
+  await page.locator('[data-pvpi="suggest-right"]').click();
+  await waitNeedles(page, 2);
+  const right = (await needleRows(page)).find((n) => n.id !== green.id);
+  if (!right) throw new Error('right needle missing');
+  await page.locator(`[data-pvpi="needle-row"][data-needle-id="${right.id}"]`).click();
+  const seedsOn = async (needleId: string): Promise<World[]> =>
+    page.evaluate((id) => {
+      const cm = (window as unknown as { commandsManager: { runCommand(n: string, o: unknown): { seeds: Array<{ needleId?: string; positionMm: [number, number, number] }> } | undefined } }).commandsManager;
+      return (cm.runCommand('pvpiCurrentPlan', {})?.seeds ?? []).filter((x) => x.needleId === id).map((x) => x.positionMm);
+    }, needleId);
+  const fillAt = async (spacing: number): Promise<World[]> => {
+    await page.locator('[data-pvpi="seed-spacing"]').fill(String(spacing));
+    const before = JSON.stringify(await seedsOn(right.id));
+    await page.locator('[data-pvpi="fill-needle"]').click();
+    await page.waitForFunction(
+      ({ id, prev }) => {
+        const cm = (window as unknown as { commandsManager: { runCommand(n: string, o: unknown): { seeds: Array<{ needleId?: string; positionMm: number[] }> } | undefined } }).commandsManager;
+        const now = (cm.runCommand('pvpiCurrentPlan', {})?.seeds ?? []).filter((x) => x.needleId === id).map((x) => x.positionMm);
+        return JSON.stringify(now) !== prev;
+      },
+      { id: right.id, prev: before },
+      { timeout: 30_000 },
+    );
+    return seedsOn(right.id);
+  };
+  const rightDir = unit(sub(right.tipMm, right.entryMm));
+  const spacingsOf = (pts: World[]): number[] => {
+    const depth = pts.map((p) => dot(sub(right.tipMm, p), rightDir)).sort((a, b) => a - b);
+    return depth.slice(1).map((d, i) => d - depth[i]);
+  };
+  const at5 = await fillAt(5);
+  const at10 = await fillAt(10);
+  process.stdout.write(`[e2e needles] fill right needle: ${at5.length} seeds at 5 mm, ${at10.length} at 10 mm; ${await page.locator('[data-pvpi="seeds-section"] p').last().textContent()}\n`);
+  expect(at5.length).toBeGreaterThanOrEqual(2);
+  expect(at10.length).toBeGreaterThanOrEqual(1);
+  expect(at10.length).toBeLessThan(at5.length);
+  for (const d of spacingsOf(at5)) expect(d).toBeCloseTo(5, 2);
+  for (const d of spacingsOf(at10)) expect(d).toBeCloseTo(10, 2);
+  // Every seed sits on the needle axis.
+  for (const p of [...at5, ...at10]) {
+    const off = sub(p, right.tipMm);
+    expect(Math.hypot(...sub(off, along([0, 0, 0], rightDir, dot(off, rightDir))))).toBeLessThan(0.01);
+  }
+  await page.locator('[data-pvpi="seeds-undo"]').click();
+  await page.waitForFunction((n) => document.querySelector('[data-pvpi="seed-summary"]')?.getAttribute('data-seed-count') === String(n), 1 + at5.length);
+  // The green needle's seed is untouched by filling the other needle.
+  expect(await seedsOn(green.id)).toHaveLength(1);
+
   // 5. Bull's-eye view of the green needle in the active viewport: camera normal parallel to the needle axis.
   await page.locator(`[data-pvpi="needle-row"][data-needle-id="${green.id}"] [data-pvpi="needle-bullseye"]`).click();
   const vpId = await activeViewportId(page);

@@ -9,6 +9,7 @@ import type { TrajectorySuggestion } from '../../../../src/geometry/trajectorySu
 import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import { handlePlanningMessage } from '../workers/planningWorker';
 import type { AutoPlanResult } from '../../../../src/planning/autoPlan';
+import type { NeedleTrack, SeedCapsule, SeedPlacementResult } from '../../../../src/planning/seedPlacement';
 import type { AutoPlanRequestBody, PlanningRequest, PlanningResponse, SeedCheckInput, SeedCheckResult } from './planningProtocol';
 
 /** File name of the worker bundle (webpack entry `pvpi-planning-worker`). */
@@ -112,6 +113,13 @@ export async function checkSeedsInWorker(levelKey: string, seeds: SeedCheckInput
   const r = await send({ type: 'checkSeeds', levelKey, seeds });
   if (r.type !== 'seedChecks') throw new PlanningRunError('internal', 'unexpected answer from the planning worker');
   return r.checks;
+}
+
+/** Seed positions along one needle at a spacing (core placeSeedsAlongNeedle on a prepared level). */
+export async function placeSeedsInWorker(levelKey: string, needle: NeedleTrack, existing: SeedCapsule[], spacingMm: number): Promise<SeedPlacementResult> {
+  const r = await send({ type: 'placeSeeds', levelKey, needle, existing, spacingMm });
+  if (r.type !== 'placedSeeds') throw new PlanningRunError('internal', 'unexpected answer from the planning worker');
+  return r.placement;
 }
 
 /** A running automatic planning: its result, and a way to stop it. */

@@ -9,7 +9,7 @@ import type { Side } from '../../../../src/geometry/levelAnatomy';
 import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import type { AutoPlanResult } from '../../../../src/planning/autoPlan';
 import type { DoseConstraint } from '../../../../src/planning/plan';
-import type { NeedleTrack, PlacementRejection, SeedCapsule } from '../../../../src/planning/seedPlacement';
+import type { NeedleTrack, PlacementRejection, SeedCapsule, SeedPlacementResult } from '../../../../src/planning/seedPlacement';
 
 /** A seed to check against a level's anatomy (core checkSeedAnatomy). */
 export interface SeedCheckInput extends SeedCapsule {
@@ -46,6 +46,8 @@ export type PlanningRequest =
   | ({ type: 'autoPlan'; id: number } & AutoPlanRequestBody)
   /** Checks seeds against the anatomy rules of a prepared level (target margin, body, canal, posterior wall). */
   | { type: 'checkSeeds'; id: number; levelKey: string; seeds: SeedCheckInput[] }
+  /** Seed positions along one needle from its tip at `spacingMm` (core placeSeedsAlongNeedle), avoiding `existing`. */
+  | { type: 'placeSeeds'; id: number; levelKey: string; needle: NeedleTrack; existing: SeedCapsule[]; spacingMm: number }
   /** Stops the auto-plan run `runId` at its next step. */
   | { type: 'cancel'; id: number; runId: number };
 
@@ -55,5 +57,6 @@ export type PlanningResponse =
   | { type: 'suggestion'; id: number; suggestion: TrajectorySuggestion; elapsedMs: number }
   | { type: 'progress'; id: number; fraction: number; message: string }
   | { type: 'seedChecks'; id: number; checks: SeedCheckResult[]; elapsedMs: number }
+  | { type: 'placedSeeds'; id: number; placement: SeedPlacementResult; elapsedMs: number }
   | { type: 'autoPlanResult'; id: number; result: AutoPlanResult; elapsedMs: number }
   | { type: 'error'; id: number; code: 'input' | 'no-ct' | 'no-level' | 'cancelled' | 'internal'; message: string };

@@ -9,7 +9,67 @@ import { PlanHistory } from '../needles/PlanHistory';
 import { buttonStyle, errorStyle, infoStyle, rowStyle } from '../needles/styles';
 import { cancelAutoPlan, runAutoPlan } from './autoPlanRunner';
 import { depthFromTipMm, removeSeeds, selectSeed } from './controller';
-import { useSeedState } from './store';
+import { setSeedState, useSeedState } from './store';
+import { fillNeedle } from './fillNeedle';
+import { useNeedleState } from '../needles/store';
+import { parseSeedSpacingMm } from '../../../../src/planning/viewModels/seedFillView';
+import { SEED_SPACING_RANGE_MM } from '../../../../src/planning/seedPlacement';
+import { useState } from 'react';
+
+/** Spacing field + "Fill needle" for the selected (or the only) needle. */
+function FillNeedle({ needles }: { needles: Needle[] }) {
+  const st = useSeedState();
+  const sel = useNeedleState().selectedNeedleId;
+  const [text, setText] = useState<string | undefined>(undefined);
+  const target = needles.find((n) => n.id === sel) ?? (needles.length === 1 ? needles[0] : undefined);
+  const [lo, hi] = SEED_SPACING_RANGE_MM;
+  const commit = (): number | undefined => {
+    if (text === undefined) return st.spacingMm;
+    const r = parseSeedSpacingMm(text);
+    setText(undefined);
+    if ('error' in r) {
+      setSeedState({ error: r.error });
+      return undefined;
+    }
+    setSeedState({ spacingMm: r.spacingMm, error: undefined });
+    return r.spacingMm;
+  };
+  return (
+    <div style={{ display: 'flex', gap: 4, alignItems: 'center', flexWrap: 'wrap', marginTop: 4 }}>
+      <label style={mutedStyle} title={`Centre-to-centre distance of seeds along a needle, ${lo}–${hi} mm`}>
+        spacing{' '}
+        <input
+          data-pvpi="seed-spacing"
+          type="number"
+          min={lo}
+          max={hi}
+          step={0.5}
+          value={text ?? String(st.spacingMm)}
+          onChange={(ev) => setText(ev.target.value)}
+          onBlur={() => void commit()}
+          onKeyDown={(ev) => {
+            if (ev.key === 'Enter') (ev.target as HTMLInputElement).blur();
+          }}
+          style={{ width: 48, fontSize: 12 }}
+        />{' '}
+        mm
+      </label>
+      <button
+        type="button"
+        style={buttonStyle}
+        data-pvpi="fill-needle"
+        disabled={!target}
+        onClick={() => {
+          const spacing = commit();
+          if (target && spacing !== undefined) void fillNeedle(target.id, spacing);
+        }}
+        title={target ? `Seeds along ${target.label} from its tip at this spacing, where the placement rules allow (replaces its seeds; undoable)` : 'Select a needle (Needles section) first'}
+      >
+        Fill {target ? target.label : 'needle'}
+      </button>
+    </div>
+  );
+}
 
 function seedStrengthU(seed: Seed, sourceU: number): number {
   return seed.airKermaStrengthU ?? sourceU;
@@ -74,6 +134,7 @@ export function SeedsSection() {
         )}
         <PlanHistory where="seeds" />
       </div>
+      <FillNeedle needles={plan.needles} />
       {ap.running && (
         <div data-pvpi="autoplan-progress" style={infoStyle}>
           <progress data-pvpi="autoplan-progress-bar" value={ap.fraction} max={1} style={{ width: '100%' }} />

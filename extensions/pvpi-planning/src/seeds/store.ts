@@ -34,9 +34,11 @@ export interface SeedUiState {
   selectedSeedId?: string;
   autoPlan: AutoPlanUiState;
   checks: SeedChecksState;
+  /** Spacing of "Fill needle", mm centre to centre (5–15, default 10). */
+  spacingMm: number;
 }
 
-let state: SeedUiState = { autoPlan: { running: false, fraction: 0, message: '' }, checks: { key: '', status: 'idle', flags: {} } };
+let state: SeedUiState = { autoPlan: { running: false, fraction: 0, message: '' }, checks: { key: '', status: 'idle', flags: {} }, spacingMm: 10 };
 const listeners = new Set<() => void>();
 
 export function getSeedState(): SeedUiState {

@@ -10,7 +10,7 @@ import type { TrajectoryOptions } from '../../../../src/geometry/trajectory';
 import { lesionAimedTip } from '../../../../src/planning/pipeline';
 import type { ScalarVolume } from '../../../../src/geometry/volume';
 import { autoPlanSteps, type AutoPlanResult } from '../../../../src/planning/autoPlan';
-import { capsuleEnds, checkSeedAnatomy, preparePlacement, type PlacementContext, type PlacementRejection, type SeedCapsule } from '../../../../src/planning/seedPlacement';
+import { capsuleEnds, checkSeedAnatomy, placeSeedsAlongNeedle, preparePlacement, type PlacementContext, type PlacementRejection, type SeedCapsule } from '../../../../src/planning/seedPlacement';
 import { patientToVoxel } from '../../../../src/geometry/volume';
 import type { PlanningRequest, PlanningResponse } from '../needles/planningProtocol';
 
@@ -106,6 +106,10 @@ export function handlePlanningRequest(request: PlanningRequest): PlanningRespons
           return rejection ? { id: s.id, rejection } : { id: s.id };
         });
         return { type: 'seedChecks', id: request.id, checks, elapsedMs: elapsed() };
+      }
+      case 'placeSeeds': {
+        const placement = placeSeedsAlongNeedle(placementOf(request.levelKey), request.needle, request.existing, { spacingMm: request.spacingMm });
+        return { type: 'placedSeeds', id: request.id, placement, elapsedMs: elapsed() };
       }
       case 'cancel':
         cancelled.add(request.runId);
