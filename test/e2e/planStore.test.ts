@@ -10,7 +10,7 @@
  * refused (server down), then the connection reset on the third object (partial save). Then: page reload (plan
  * draft and pending save restored from IndexedDB), Retry → exactly 4 new series (the 2 partial ones were re-sent
  * with the same UIDs, no duplicates). A fresh browser (nothing local) → Load plan → same needles, seeds and
- * prescription. A foreign RT Plan STOWed from the test → its seeds open into the plan session (panel list and
+ * prescription, the same lesion V100/D90 in the dose panel, and our RT Plan opened in a viewport restores it too. A foreign RT Plan STOWed from the test → its seeds open into the plan session (panel list and
  * the RT Plan viewport). Screenshots: test-results/e2e-plan-*.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -19,6 +19,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dismissFirstRunDialogs, launchChromium, waitCtVolumeLoaded } from './support/browser';
 import { pagePointOf, readPhantom, serviceSegmentLabels, waitSegmentationIdle, type World } from './support/segmentationPage';
 import { currentPlan, foreignRtPlan, runCommand, studySeries, waitSaveState, type SeriesRow } from './support/planStorePage';
+import { panelMetric } from './support/dosePage';
 import { startStack, type RunningStack } from './support/stackProcess';
 import { DicomwebClient } from '../../src/dicomweb';
 import { listPlans } from '../../src/planStore';
@@ -65,7 +66,18 @@ const newSeries = (before: SeriesRow[], after: SeriesRow[]): SeriesRow[] => afte
 const dist = (a: readonly number[], b: readonly number[]): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
 /** Saved state of the plan before the round trip (what Load must give back). */
-let saved: { plan: Plan; rtPlanSopInstanceUID?: string } | undefined;
+let saved: { plan: Plan; rtPlanSopInstanceUID?: string; lesionV100?: number; lesionD90?: number } | undefined;
+
+/** Lesion V100 (%) and D90 (Gy) from the dose panel once both are shown. */
+async function lesionMetrics(page: Page): Promise<{ V100: number; D90: number }> {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await page.waitForTimeout(500)) {
+    const V100 = await panelMetric(page, 'Lesion', 'V100');
+    const D90 = await panelMetric(page, 'Lesion', 'D90');
+    const ready = await page.locator('[data-pvpi="dose-section"][data-status="ready"]').count();
+    if (V100 !== undefined && D90 !== undefined && ready > 0) return { V100, D90 };
+  }
+  throw new Error('the dose panel shows no lesion metrics');
+}
 let seriesBeforeSave: SeriesRow[] = [];
 
 test('Save plan: server down → clear message, nothing stored; reset mid-upload → partial not listed; reload keeps plan + pending save; Retry → 4 series, no duplicates', async () => {
@@ -133,6 +145,7 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
   const planBefore = await currentPlan(page);
   expect(planBefore?.seeds).toHaveLength(3);
   expect(planBefore?.needles).toHaveLength(1);
+  const metricsBefore = await lesionMetrics(page);
   seriesBeforeSave = await studySeries(stack.dicomwebUrl, studyUid);
 
   // 3. Server down: every STOW refused.
@@ -197,7 +210,7 @@ test('Save plan: server down → clear message, nothing stored; reset mid-upload
   expect(plans[0].name).toBe('E2E L1');
   await expect(page.locator('[data-pvpi="plan-status"]').getAttribute('data-status')).resolves.toBe('saved');
   await page.screenshot({ path: path.join(resultsDir, 'e2e-plan-saved.png') });
-  saved = { plan: (await currentPlan(page)) as Plan, rtPlanSopInstanceUID: plans[0].rtPlanSopInstanceUID };
+  saved = { plan: (await currentPlan(page)) as Plan, rtPlanSopInstanceUID: plans[0].rtPlanSopInstanceUID, lesionV100: metricsBefore.V100, lesionD90: metricsBefore.D90 };
   await context.close();
 });
 
@@ -238,10 +251,31 @@ test('Load plan in a fresh browser (nothing local): same needles, seeds, prescri
   for (const structure of ['Vertebral body', 'Left pedicle', 'Right pedicle', 'Posterior elements', 'Spinal canal', 'Lesion']) {
     expect(segments.some((l) => l.endsWith(` ${structure}`))).toBe(true);
   }
+  // The dose of the loaded plan: the lesion's V100 and D90 in the panel are those shown before the save.
+  const metricsAfter = await lesionMetrics(page);
+  process.stdout.write(`[e2e plan store] lesion before save V100 ${saved.lesionV100}% D90 ${saved.lesionD90} Gy; after load V100 ${metricsAfter.V100}% D90 ${metricsAfter.D90} Gy\n`);
+  expect(Math.abs(metricsAfter.V100 - (saved.lesionV100 ?? NaN))).toBeLessThan(0.05);
+  expect(Math.abs(metricsAfter.D90 - (saved.lesionD90 ?? NaN)) / (saved.lesionD90 ?? NaN)).toBeLessThan(0.001);
   // The needle crosses the axial slice through the L1 centre: show that slice before the screenshot.
   await pagePointOf(page, AXIAL, loaded.needles[0].tipMm as World);
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(resultsDir, 'e2e-plan-loaded.png') });
+
+  // Our own RT Plan opened from the study browser into a viewport (the RT Plan viewport) restores it too.
+  await runCommand(page, 'pvpiEditPlan', { edit: { type: 'replaceSeeds', seeds: [] } });
+  expect((await currentPlan(page))?.seeds).toHaveLength(0);
+  await page.evaluate(
+    ({ dsUid }) => {
+      const s = (window as unknown as { services: { viewportGridService: { getActiveViewportId(): string; setDisplaySetsForViewport(o: unknown): unknown } } }).services;
+      s.viewportGridService.setDisplaySetsForViewport({ viewportId: s.viewportGridService.getActiveViewportId(), displaySetInstanceUIDs: [dsUid] });
+    },
+    { dsUid: `pvpi-rtplan-${saved.rtPlanSopInstanceUID}` },
+  );
+  await page.locator('[data-pvpi="rtplan-loaded"]').waitFor({ timeout: 60_000 });
+  expect(await page.locator('[data-pvpi="rtplan-loaded"]').getAttribute('data-seeds')).toBe('3');
+  const reopened = await currentPlan(page);
+  expect(reopened?.seeds.map((x) => x.id)).toEqual(want.seeds.map((x) => x.id));
+  expect(reopened?.needles.map((n) => n.id)).toEqual(want.needles.map((n) => n.id));
   await context.close();
 });
 
