@@ -295,16 +295,29 @@ test("Another system's RT Plan (own UIDs, 3-4 control points per channel) opens 
     [c[0] + 6, c[1] - 4, c[2] + 5],
   ];
   const foreign = foreignRtPlan({ studyInstanceUID: stack.studyInstanceUID, patientId, patientName: pn?.Alphabetic ?? '', frameOfReferenceUID: phantom.uids.frameOfReferenceUID }, seedsMm);
-  await new DicomwebClient({ url: stack.dicomwebUrl }).storeInstances([foreign.bytes], { studyInstanceUID: stack.studyInstanceUID });
+  // And one planned on other images (another Frame of Reference): it must be refused with a specific message.
+  const misplaced = foreignRtPlan({ studyInstanceUID: stack.studyInstanceUID, patientId, patientName: pn?.Alphabetic ?? '', frameOfReferenceUID: '2.25.123456789' }, seedsMm);
+  await new DicomwebClient({ url: stack.dicomwebUrl }).storeInstances([foreign.bytes, misplaced.bytes], { studyInstanceUID: stack.studyInstanceUID });
 
   const { context, page } = await newContext();
   await openStudy(page);
-  // From the panel: Load plan lists it under the PVPI plans as an RT Plan of another system.
+  // The misplaced plan: a clear error naming the Frame of Reference, the (empty) plan untouched, the viewer alive.
   await page.locator('[data-pvpi="load-plan"]').click();
+  const bad = page.locator(`[data-pvpi="other-rtplan"][data-uid="${misplaced.sopInstanceUID}"]`);
+  await bad.waitFor({ state: 'visible', timeout: 60_000 });
+  await bad.locator('[data-pvpi="other-rtplan-open"]').click();
+  await page.locator('[data-pvpi="pacs-plans-result"][data-ok="false"]').waitFor({ timeout: 60_000 });
+  const badText = (await page.locator('[data-pvpi="pacs-plans-result"]').textContent()) ?? '';
+  process.stdout.write(`[e2e plan store] misplaced RT Plan: ${badText}\n`);
+  expect(badText).toMatch(/Frame of Reference/);
+  expect((await currentPlan(page))?.seeds ?? []).toHaveLength(0);
+  await expect(page.locator('[data-testid="pvpi-planning-panel"]').isVisible()).resolves.toBe(true);
+
+  // From the panel: the list (still open) shows the good one under the PVPI plans as an RT Plan of another system.
   const row = page.locator(`[data-pvpi="other-rtplan"][data-uid="${foreign.sopInstanceUID}"]`);
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   await row.locator('[data-pvpi="other-rtplan-open"]').click();
-  await page.locator('[data-pvpi="pacs-plans-result"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-pvpi="pacs-plans-result"][data-ok="true"]').waitFor({ timeout: 60_000 });
   const resultText = await page.locator('[data-pvpi="pacs-plans-result"]').textContent();
   expect(await page.locator('[data-pvpi="pacs-plans-result"]').getAttribute('data-ok')).toBe('true');
   expect(resultText).toMatch(/4 seed\(s\)/);
