@@ -7,9 +7,9 @@ import { patientToVoxel, voxelToPatient } from '../../geometry/volume';
 import { DoseEngine, type Seed } from '../doseEngine';
 import { accumulateDoseRateNaive } from '../doseKernel';
 import { doseIntegrationHours } from '../decay';
-import { structureVoxels, type StructureVoxels } from '../dvh';
+import { computeDvh, doseMetrics, structureVoxels, type StructureVoxels } from '../dvh';
 import { getSourceModel } from '../sourceModel';
-import type { PlaneGrid } from '../isodose';
+import { isodoseContours, type PlaneGrid } from '../isodose';
 import type { DoseQuantity, DoseWorkerRequest, DoseWorkerResponse, DoseWorkerResults, DoseWorkerRequestType } from './protocol';
 
 interface State {
@@ -23,7 +23,7 @@ interface State {
 
 const REQUEST_TYPES: readonly DoseWorkerRequestType[] = [
   'init', 'setSeeds', 'addSeed', 'updateSeed', 'removeSeed', 'getSlice', 'getDose', 'samplePoints', 'samplePlane',
-  'setStructure', 'getStructureDoses', 'getVolumeAtLeast', 'getInfo', 'naiveDose',
+  'setStructure', 'getStructureDoses', 'getVolumeAtLeast', 'getDvh', 'getIsodoses', 'getInfo', 'naiveDose',
 ];
 
 function isRequest(m: unknown): m is DoseWorkerRequest {
@@ -114,6 +114,35 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
   };
   const maxRate = (): { maxDoseRateCGyPerH: number } => ({ maxDoseRateCGyPerH: need().engine.maxDoseRateCGyPerH() });
 
+  /** Doses (in `quantity`) and volumes of this slab's voxels of a registered structure. */
+  function structureDoses(structureId: string, quantity: DoseQuantity): { dose: Float64Array<ArrayBuffer>; volumeCm3: Float64Array<ArrayBuffer> } {
+    const s = need();
+    const st = s.structures.get(structureId);
+    if (!st) throw new Error(`no structure "${structureId}"`);
+    const scale = quantityScale(quantity, s.engine.model.halfLifeDays);
+    const [nx, ny] = s.full.dimensions;
+    const n = st.indices.length;
+    const dose = new Float64Array(n);
+    const volumeCm3 = new Float64Array(n);
+    for (let q = 0; q < n; q++) {
+      const idx = st.indices[q];
+      const i = idx % nx;
+      const j = Math.floor(idx / nx) % ny;
+      const k = Math.floor(idx / (nx * ny));
+      dose[q] = Math.max(0, s.engine.doseRateAt(i, j, k)) * scale;
+      volumeCm3[q] = st.weights ? st.weights[q] * st.voxelVolumeCm3 : st.voxelVolumeCm3;
+    }
+    return { dose, volumeCm3 };
+  }
+
+  /** Volume (cm³) of this slab at or above `level` (in `quantity`). */
+  function volumeAtLeast(level: number, quantity: DoseQuantity): number {
+    const s = need();
+    const scale = quantityScale(quantity, s.engine.model.halfLifeDays);
+    const count = s.engine.countAtLeast(level / scale, s.kEnd - s.kStart);
+    return (count * s.full.spacingMm[0] * s.full.spacingMm[1] * s.full.spacingMm[2]) / 1000;
+  }
+
   function run(req: DoseWorkerRequest): { result: DoseWorkerResults[DoseWorkerRequestType]; transfer: ArrayBuffer[] } {
     switch (req.type) {
       case 'init': {
@@ -203,30 +232,40 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
         return { result: { voxelCount: voxels.indices.length }, transfer: [] };
       }
       case 'getStructureDoses': {
-        const s = need();
-        const st = s.structures.get(req.structureId);
-        if (!st) throw new Error(`no structure "${req.structureId}"`);
-        const scale = quantityScale(req.quantity, s.engine.model.halfLifeDays);
-        const [nx, ny] = s.full.dimensions;
-        const n = st.indices.length;
-        const dose = new Float64Array(n);
-        const volumeCm3 = new Float64Array(n);
-        for (let q = 0; q < n; q++) {
-          const idx = st.indices[q];
-          const i = idx % nx;
-          const j = Math.floor(idx / nx) % ny;
-          const k = Math.floor(idx / (nx * ny));
-          dose[q] = Math.max(0, s.engine.doseRateAt(i, j, k)) * scale;
-          volumeCm3[q] = st.weights ? st.weights[q] * st.voxelVolumeCm3 : st.voxelVolumeCm3;
-        }
+        const { dose, volumeCm3 } = structureDoses(req.structureId, req.quantity);
         return { result: { dose, volumeCm3 }, transfer: [dose.buffer, volumeCm3.buffer] };
       }
-      case 'getVolumeAtLeast': {
+      case 'getDvh': {
+        const own = structureDoses(req.structureId, req.quantity);
+        const parts = [own, ...(req.otherSamples ?? [])];
+        const n = parts.reduce((a, p) => a + p.dose.length, 0);
+        const doseGy = new Float64Array(n);
+        const volumeCm3 = new Float64Array(n);
+        let o = 0;
+        for (const p of parts) {
+          if (p.dose.length !== p.volumeCm3.length) throw new Error('getDvh: dose and volume arrays differ in length');
+          doseGy.set(p.dose, o);
+          volumeCm3.set(p.volumeCm3, o);
+          o += p.dose.length;
+        }
+        const samples = { doseGy, volumeCm3 };
+        const vref = req.prescriptionVolumeCm3 ?? volumeAtLeast(req.prescriptionGy, req.quantity);
+        return { result: { dvh: computeDvh(samples, req.binWidthGy), metrics: doseMetrics(samples, req.prescriptionGy, vref) }, transfer: [] };
+      }
+      case 'getIsodoses': {
         const s = need();
         const scale = quantityScale(req.quantity, s.engine.model.halfLifeDays);
-        const count = s.engine.countAtLeast(req.level / scale, s.kEnd - s.kStart);
-        return { result: { volumeCm3: (count * s.full.spacingMm[0] * s.full.spacingMm[1] * s.full.spacingMm[2]) / 1000 }, transfer: [] };
+        const values = samplePlaneOfSlab(s, req.plane, scale).result.values;
+        for (const other of req.otherValues ?? []) {
+          if (other.length !== values.length) throw new Error(`getIsodoses: ${other.length} samples from another slab for a plane of ${values.length}`);
+          for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) && !Number.isNaN(other[i])) values[i] = other[i];
+        }
+        for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = 0;
+        const contours = isodoseContours(values, req.plane, req.levels);
+        return req.withSamples ? { result: { contours, values }, transfer: [values.buffer as ArrayBuffer] } : { result: { contours }, transfer: [] };
       }
+      case 'getVolumeAtLeast':
+        return { result: { volumeCm3: volumeAtLeast(req.level, req.quantity) }, transfer: [] };
       case 'getInfo': {
         const s = need();
         return {

@@ -156,19 +156,7 @@ export class DoseWorkerPool {
    * crosses are asked, and only the plane's definition is sent (no point list).
    */
   async samplePlane(plane: PlaneGrid, quantity: DoseQuantity = RATE): Promise<Float32Array> {
-    const g = this.need();
-    const nz = g.dimensions[2];
-    let zMin = Infinity;
-    let zMax = -Infinity;
-    for (const [u, v] of [[0, 0], [plane.width - 1, 0], [0, plane.height - 1], [plane.width - 1, plane.height - 1]]) {
-      const z = patientToVoxel(g, planePoint(plane, Math.max(0, u), Math.max(0, v)))[2];
-      zMin = Math.min(zMin, z);
-      zMax = Math.max(zMax, z);
-    }
-    // A sample belongs to the slab owning floor(z) (clamped to the grid); one slice of slack for rounding.
-    const kLo = Math.min(Math.max(Math.floor(zMin) - 1, 0), nz - 1);
-    const kHi = Math.min(Math.max(Math.floor(zMax) + 1, 0), nz - 1);
-    const workers = this.slabs.map((s, w) => (s.kEnd > kLo && s.kStart <= kHi ? w : -1)).filter((w) => w >= 0);
+    const workers = this.planeWorkers(plane);
     const n = plane.width * plane.height;
     if (workers.length === 0) return new Float32Array(n).fill(NaN);
     const parts = await Promise.all(workers.map((w) => this.send<'samplePlane'>(w, { type: 'samplePlane', plane, quantity })));
@@ -178,6 +166,22 @@ export class DoseWorkerPool {
       for (let i = 0; i < n; i++) if (!Number.isNaN(vals[i])) out[i] = vals[i];
     }
     return out;
+  }
+
+  /** The workers whose slabs a plane crosses (a sample belongs to the slab owning floor(z); one slice of slack). */
+  private planeWorkers(plane: PlaneGrid): number[] {
+    const g = this.need();
+    const nz = g.dimensions[2];
+    let zMin = Infinity;
+    let zMax = -Infinity;
+    for (const [u, v] of [[0, 0], [plane.width - 1, 0], [0, plane.height - 1], [plane.width - 1, plane.height - 1]]) {
+      const z = patientToVoxel(g, planePoint(plane, Math.max(0, u), Math.max(0, v)))[2];
+      zMin = Math.min(zMin, z);
+      zMax = Math.max(zMax, z);
+    }
+    const kLo = Math.min(Math.max(Math.floor(zMin) - 1, 0), nz - 1);
+    const kHi = Math.min(Math.max(Math.floor(zMax) + 1, 0), nz - 1);
+    return this.slabs.map((s, w) => (s.kEnd > kLo && s.kStart <= kHi ? w : -1)).filter((w) => w >= 0);
   }
 
   /** Registers a structure: label mask (voxels equal to `label`) or fractional occupancy over the whole grid. */
@@ -196,6 +200,7 @@ export class DoseWorkerPool {
   /**
    * DVH and metrics of a registered structure (total dose by default), for a prescription in Gy; the prescription
    * isodose volume is counted on the grid unless given (`prescriptionVolumeCm3`, see {@link volumeAtLeast}).
+   * Computed in a worker (`getDvh`): the other workers' doses of the structure are transferred to the first one.
    */
   async dvh(
     structureId: string,
@@ -203,21 +208,15 @@ export class DoseWorkerPool {
     options: { quantity?: DoseQuantity; binWidthGy?: number; prescriptionVolumeCm3?: number } = {},
   ): Promise<{ dvh: Dvh; metrics: DoseMetrics }> {
     const quantity = options.quantity ?? { kind: 'totalDoseGy' };
-    const [parts, vrefCm3] = await Promise.all([
-      this.all<'getStructureDoses'>({ type: 'getStructureDoses', structureId, quantity }),
-      options.prescriptionVolumeCm3 ?? this.volumeAtLeast(prescriptionGy, quantity),
-    ]);
-    const n = parts.reduce((a, p) => a + p.dose.length, 0);
-    const doseGy = new Float64Array(n);
-    const volumeCm3 = new Float64Array(n);
-    let o = 0;
-    for (const p of parts) {
-      doseGy.set(p.dose, o);
-      volumeCm3.set(p.volumeCm3, o);
-      o += p.dose.length;
-    }
-    const samples = { doseGy, volumeCm3 };
-    return { dvh: computeDvh(samples, options.binWidthGy), metrics: doseMetrics(samples, prescriptionGy, vrefCm3) };
+    const others = this.slabs.slice(1).map((_, w) => this.send<'getStructureDoses'>(w + 1, { type: 'getStructureDoses', structureId, quantity }));
+    const [parts, vrefCm3] = await Promise.all([Promise.all(others), options.prescriptionVolumeCm3 ?? this.volumeAtLeast(prescriptionGy, quantity)]);
+    const otherSamples = parts.map((p) => ({ dose: p.dose, volumeCm3: p.volumeCm3 }));
+    const transfer = parts.flatMap((p) => [p.dose.buffer as ArrayBuffer, p.volumeCm3.buffer as ArrayBuffer]);
+    return this.send<'getDvh'>(
+      0,
+      { type: 'getDvh', structureId, quantity, prescriptionGy, prescriptionVolumeCm3: vrefCm3, otherSamples, ...(options.binWidthGy !== undefined ? { binWidthGy: options.binWidthGy } : {}) },
+      transfer,
+    );
   }
 
   /**
@@ -229,15 +228,31 @@ export class DoseWorkerPool {
     return parts.reduce((a, v) => a + v.volumeCm3, 0);
   }
 
-  /** Isodose polylines (patient mm) on a plane, for levels in Gy or % of the prescription (total dose by default). */
+  /**
+   * Isodose polylines (patient mm) on a plane, for levels in Gy or % of the prescription (total dose by default).
+   * Contoured in a worker (`getIsodoses`): the worker owning the plane (axial) alone, or the first worker the plane
+   * crosses, given the other workers' samples of the plane (transferred).
+   */
   async isodoses(plane: DosePlane, levels: IsodoseLevel[], options: { prescriptionGy?: number; quantity?: DoseQuantity } = {}): Promise<IsodoseContour[]> {
     const g = this.need();
-    const quantity = options.quantity ?? { kind: 'totalDoseGy' };
     const levelValues = levelsInGy(levels, options.prescriptionGy);
-    if (plane.plane === 'oblique') return isodoseContours(await this.samplePlane(plane.grid, quantity), plane.grid, levelValues);
-    const s = await this.slice(plane.plane, plane.index, quantity);
-    const grid = plane.plane === 'axial' ? axialPlane(g, plane.index) : plane.plane === 'sagittal' ? sagittalPlane(g, plane.index) : coronalPlane(g, plane.index);
-    return isodoseContours(s.values, grid, levelValues);
+    const grid = plane.plane === 'oblique' ? plane.grid : plane.plane === 'axial' ? axialPlane(g, plane.index) : plane.plane === 'sagittal' ? sagittalPlane(g, plane.index) : coronalPlane(g, plane.index);
+    return (await this.isodosesOnPlane(grid, levelValues, options.quantity ?? { kind: 'totalDoseGy' })).contours;
+  }
+
+  /**
+   * Isodose contours of a sampled plane (levels in the unit of `quantity`), computed in a worker; with `withSamples`
+   * also the plane's dose samples (NaN outside the grid → 0), e.g. for a colour wash.
+   */
+  async isodosesOnPlane(plane: PlaneGrid, levels: number[], quantity: DoseQuantity = { kind: 'totalDoseGy' }, withSamples = false): Promise<DoseWorkerResults['getIsodoses']> {
+    const workers = this.planeWorkers(plane);
+    if (workers.length === 0) {
+      const n = plane.width * plane.height;
+      return { contours: levels.map((levelGy) => ({ levelGy, polylines: [] })), ...(withSamples ? { values: new Float32Array(n) } : {}) };
+    }
+    const [first, ...rest] = workers;
+    const otherValues = (await Promise.all(rest.map((w) => this.send<'samplePlane'>(w, { type: 'samplePlane', plane, quantity })))).map((r) => r.values);
+    return this.send<'getIsodoses'>(first, { type: 'getIsodoses', plane, levels, quantity, otherValues, withSamples }, otherValues.map((v) => v.buffer as ArrayBuffer));
   }
 
   /** Per-worker state (slab, seeds, max, refined fraction). */

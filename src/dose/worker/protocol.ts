@@ -8,7 +8,8 @@
  */
 import type { VolumeGeometry, Vec3 } from '../../geometry/volume';
 import type { Seed } from '../doseEngine';
-import type { PlaneGrid } from '../isodose';
+import type { IsodoseContour, PlaneGrid } from '../isodose';
+import type { DoseMetrics, Dvh } from '../dvh';
 
 /** What a dose array holds: initial dose rate (cGy/h) or accumulated dose (Gy) over `durationHours` (default: permanent, ∞). */
 export interface DoseQuantity {
@@ -40,6 +41,26 @@ export type DoseWorkerRequest =
   | { type: 'setStructure'; requestId: number; structureId: string; mask: Uint8Array | Float32Array; label?: number }
   | { type: 'getStructureDoses'; requestId: number; structureId: string; quantity: DoseQuantity }
   | { type: 'getVolumeAtLeast'; requestId: number; level: number; quantity: DoseQuantity }
+  /**
+   * DVH (cumulative + differential) and metrics of a structure, computed in the worker: its own voxels plus
+   * `otherSamples` (the structure's doses from the other workers' slabs, transferred), so one worker holds them all.
+   */
+  | {
+      type: 'getDvh';
+      requestId: number;
+      structureId: string;
+      quantity: DoseQuantity;
+      prescriptionGy: number;
+      binWidthGy?: number;
+      /** Prescription isodose volume of the whole grid (COIN); counted on this slab only when absent. */
+      prescriptionVolumeCm3?: number;
+      otherSamples?: Array<{ dose: Float64Array; volumeCm3: Float64Array }>;
+    }
+  /**
+   * Isodose polylines (patient mm) on a plane, computed in the worker from its samples of the plane, completed by
+   * `otherValues` (the other workers' samples of the same plane, NaN where not theirs; transferred).
+   */
+  | { type: 'getIsodoses'; requestId: number; plane: PlaneGrid; levels: number[]; quantity: DoseQuantity; otherValues?: Float32Array[]; withSamples?: boolean }
   | { type: 'getInfo'; requestId: number }
   | { type: 'naiveDose'; requestId: number; seeds: Seed[] };
 
@@ -63,6 +84,9 @@ export interface DoseWorkerResults {
   setStructure: { voxelCount: number };
   getStructureDoses: { dose: Float64Array; volumeCm3: Float64Array };
   getVolumeAtLeast: { volumeCm3: number };
+  getDvh: { dvh: Dvh; metrics: DoseMetrics };
+  /** Contours per level (same order as requested); with `withSamples`, the merged plane samples too (NaN → 0). */
+  getIsodoses: { contours: IsodoseContour[]; values?: Float32Array };
   getInfo: { kStart: number; kEnd: number; seedCount: number; maxDoseRateCGyPerH: number; refinedFraction: number };
   naiveDose: { voxels: number };
 }

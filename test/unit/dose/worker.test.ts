@@ -8,6 +8,8 @@ import { getSourceModel } from '../../../src/dose/sourceModel';
 import { createDoseWorkerHandler } from '../../../src/dose/worker/handler';
 import { DoseWorkerPool, inProcessEndpoint } from '../../../src/dose/worker/pool';
 import { createNodeDoseWorkerPool } from '../../../src/dose/worker/workerPoolNode';
+import { computeDvh, doseMetrics } from '../../../src/dose/dvh';
+import { coronalPlane, isodoseContours } from '../../../src/dose/isodose';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const geometry: VolumeGeometry = { dimensions: [30, 28, 26], spacingMm: [1.5, 1.5, 2], originMm: [-22, -20, -25], direction: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] };
@@ -86,6 +88,30 @@ async function exercise(pool: DoseWorkerPool): Promise<void> {
   let min = Infinity;
   for (let k = 8; k < 18; k++) for (let j = 9; j < 19; j++) for (let i = 10; i < 20; i++) min = Math.min(min, ref.doseRateAt(i, j, k) * tau);
   expect(metrics.D100Gy / min).toBeCloseTo(1, 5);
+  // The worker-computed DVH and metrics (getDvh, both slabs' voxels in one worker) equal those of the reference
+  // grid's voxels computed here.
+  const refDose: number[] = [];
+  for (let k = 8; k < 18; k++) for (let j = 9; j < 19; j++) for (let i = 10; i < 20; i++) refDose.push(ref.doseRateAt(i, j, k) * tau);
+  const refSamples = { doseGy: Float64Array.from(refDose), volumeCm3: new Float64Array(refDose.length).fill((1.5 * 1.5 * 2) / 1000) };
+  const refMetrics = doseMetrics(refSamples, 60);
+  for (const key of ['D90Gy', 'DmeanGy', 'DmaxGy', 'V100Pct', 'V150Pct', 'D0_1ccGy'] as const) {
+    expect(metrics[key] ?? NaN).toBeCloseTo(refMetrics[key] ?? NaN, 3);
+  }
+  expect(dvh.cumulativeCm3.length).toBe(computeDvh(refSamples).cumulativeCm3.length);
+  // Isodoses on a coronal plane crossing both slabs (contoured in one worker from both slabs' samples, getIsodoses)
+  // equal the contours of the reference grid's plane.
+  const corIso = await pool.isodoses({ plane: 'coronal', index: 14 }, [{ gy: 150 }]);
+  const cp = coronalPlane(geometry, 14);
+  const refValues = new Float32Array(cp.width * cp.height);
+  for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) refValues[i + k * nx] = ref.doseRateAt(i, 14, k) * tau;
+  const refIso = isodoseContours(refValues, cp, [150]);
+  const pointsOf = (c: { polylines: number[][][] }[]): number[][] => c.flatMap((x) => x.polylines.flat());
+  expect(corIso[0].polylines.length).toBeGreaterThan(0);
+  expect(corIso[0].polylines.length).toBe(refIso[0].polylines.length);
+  const a = pointsOf(corIso);
+  const b = pointsOf(refIso);
+  expect(a.length).toBe(b.length);
+  for (let q = 0; q < a.length; q++) for (let d = 0; d < 3; d++) expect(Math.abs(a[q][d] - b[q][d])).toBeLessThan(1e-3);
   // Isodoses.
   const iso = await pool.isodoses({ plane: 'axial', index: 12 }, [{ percentOfPrescription: 100 }, { gy: 200 }], { prescriptionGy: 60 });
   expect(iso.map((c) => c.levelGy)).toEqual([60, 200]);

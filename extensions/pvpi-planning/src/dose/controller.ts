@@ -16,7 +16,7 @@ import type { Vec3, VolumeGeometry } from '../../../../src/geometry/volume';
 import type { Seed as DoseSeed } from '../../../../src/dose/doseEngine';
 import type { DoseWorkerPool } from '../../../../src/dose/worker/pool';
 import { decayCorrectedStrengthU, meanLifeHours } from '../../../../src/dose/decay';
-import { doseReachSpheres, isodoseContours, levelsInGy, planeRegion, type DoseSphere, type PlaneGrid } from '../../../../src/dose/isodose';
+import { doseReachSpheres, levelsInGy, planeRegion, type DoseSphere, type PlaneGrid } from '../../../../src/dose/isodose';
 import { getSourceModel } from '../../../../src/dose/sourceModel';
 import type { Plan } from '../../../../src/planning/plan';
 import type { PlanEdit } from '../../../../src/planning/planEditor';
@@ -450,13 +450,14 @@ async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
         return;
       }
       const ts = performance.now();
-      const dose = await p.samplePlane(grid, TOTAL_DOSE);
+      // Sampled and contoured in the dose worker (getIsodoses); the samples come back for the colour wash/readout.
+      const r = await p.isodosesOnPlane(grid, levels, TOTAL_DOSE, true);
+      const dose = r.values ?? new Float32Array(grid.width * grid.height);
       const tc = performance.now();
       addPhase('sample', tc - ts);
-      for (let i = 0; i < dose.length; i++) if (Number.isNaN(dose[i])) dose[i] = 0;
-      const contours = isodoseContours(dose, grid, levels).map((ct, i) => ({ levelGy: ct.levelGy, colour: lines[i]?.colour ?? '#ffffff', polylines: ct.polylines }));
+      const contours = r.contours.map((ct, i) => ({ levelGy: ct.levelGy, colour: lines[i]?.colour ?? '#ffffff', polylines: ct.polylines }));
       const td = performance.now();
-      addPhase('contour', td - tc);
+      addPhase('contour', 0);
       addPhase('samples', dose.length);
       c.show({ key: req.key, grid, doseGy: dose, contours, prescriptionGy: rx });
       addPhase('draw', performance.now() - td);
