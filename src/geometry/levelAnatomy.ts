@@ -20,9 +20,12 @@ export const SEGMENT_ROLE_LABELS: Readonly<Record<SegmentRole, string>> = {
   lesion: 'Lesion',
 };
 
-/** Parses "Left pedicle" or "L1 Left pedicle" into its role and optional level; undefined for other labels. */
+/**
+ * Parses "Left pedicle", "L1 Left pedicle" or "V2 Left pedicle" (a level the viewer has not named yet: V1, V2 …)
+ * into its role and optional level; undefined for other labels.
+ */
 export function parseSegmentLabel(label: string): { role: SegmentRole; level?: string } | undefined {
-  const m = /^\s*(?:([CTLS]\d{1,2})\s+)?(.+?)\s*$/i.exec(label);
+  const m = /^\s*(?:([CTLSV]\d{1,2})\s+)?(.+?)\s*$/i.exec(label);
   if (!m) return undefined;
   const name = m[2].toLowerCase();
   const role = (Object.keys(SEGMENT_ROLE_LABELS) as SegmentRole[]).find((r) => SEGMENT_ROLE_LABELS[r].toLowerCase() === name);

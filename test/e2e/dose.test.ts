@@ -105,6 +105,8 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
   // 4. V100 of the lesion: panel vs the naive TG-43U1 formalism in Node on the same grid, seed and lesion voxels.
   const info = await doseInfo(page, true);
   expect(info.seeds).toHaveLength(1);
+  // The dose ran in the bundled Web Workers (the in-page fallback would say 'in-page').
+  expect(info.engine).toBe('workers');
   const seed = info.seeds[0];
   for (let a = 0; a < 3; a++) expect(Math.abs(seed.positionMm[a] - seedAt[a])).toBeLessThan(1.0);
   expect(seed.airKermaStrengthU).toBeCloseTo(DEFAULT_STRENGTH_U, 3);

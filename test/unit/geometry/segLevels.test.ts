@@ -27,6 +27,8 @@ describe('segment labels', () => {
     expect(parseSegmentLabel('Left pedicle')).toEqual({ role: 'leftPedicle' });
     expect(parseSegmentLabel('L1 Left pedicle')).toEqual({ role: 'leftPedicle', level: 'L1' });
     expect(parseSegmentLabel('T12 Spinal canal')).toEqual({ role: 'canal', level: 'T12' });
+    // A level segmented in the viewer but not named yet.
+    expect(parseSegmentLabel('V1 Vertebral body')).toEqual({ role: 'body', level: 'V1' });
     expect(parseSegmentLabel('T12-L1 Disc')).toBeUndefined();
     expect(parseSegmentLabel('Left kidney')).toBeUndefined();
   });
