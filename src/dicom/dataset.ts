@@ -95,7 +95,11 @@ export function readDicomFile(input: ArrayBuffer | Uint8Array, name = 'file'): {
   }
   const meta = dcmjsData.DicomMetaDictionary.naturalizeDataset(parsed.meta);
   const ts = typeof meta.TransferSyntaxUID === 'string' ? meta.TransferSyntaxUID : '';
-  if (!['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99'].includes(ts)) {
+  if (ts === '1.2.840.10008.1.2.2') {
+    // dcmjs hands OW pixel data over as stored bytes: big-endian pixels would be read byte-swapped.
+    throw new DicomInputError('UNSUPPORTED', `${name}: Explicit VR Big Endian (retired, PS3.5 A.3) is not supported; send uncompressed little-endian images`);
+  }
+  if (!['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99'].includes(ts)) {
     throw new DicomInputError('UNSUPPORTED', `${name}: compressed transfer syntax ${ts || '(none)'} is not supported; send uncompressed (explicit/implicit VR little endian) images`);
   }
   return { dataset: dcmjsData.DicomMetaDictionary.naturalizeDataset(parsed.dict), transferSyntaxUID: ts };

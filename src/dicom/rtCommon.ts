@@ -79,6 +79,8 @@ function toArrayBuffer(input: ArrayBuffer | Uint8Array): ArrayBuffer {
 export interface ParsedRtFile {
   dataset: NaturalDataset;
   privateJson: unknown;
+  /** Transfer syntax of the file (PS3.5 Annex A). */
+  transferSyntaxUID: string;
 }
 
 /** Parses a Part 10 file; throws DicomObjectError NOT_DICOM / CORRUPT / UNSUPPORTED. */
@@ -120,7 +122,7 @@ export function readRtFile(input: ArrayBuffer | Uint8Array, name: string): Parse
   } catch (e) {
     throw new DicomObjectError('CORRUPT', `${name}: cannot decode the dataset (${e instanceof Error ? e.message : String(e)})`);
   }
-  return { dataset, privateJson };
+  return { dataset, privateJson, transferSyntaxUID: ts };
 }
 
 /**

@@ -25,6 +25,9 @@ import {
 } from './rtCommon';
 import type { PlanningCt } from './rtStruct';
 
+/** Explicit VR Big Endian (retired, PS3.5 A.3). */
+const BIG_ENDIAN_TS = '1.2.840.10008.1.2.2';
+
 /** A cumulative DVH of one ROI: volume (cm³) receiving at least each bin's lower dose edge. */
 export interface CumulativeDvh {
   roiNumber: number;
@@ -146,9 +149,11 @@ export interface RtDoseReadResult {
 /** Reads an RT Dose (16 or 32 bit, GY) and its DVHs; throws DicomObjectError with a specific code. */
 export function readRtDose(input: ArrayBuffer | Uint8Array, expected: ExpectedContext = {}, name = 'RT Dose'): RtDoseReadResult {
   return guardReader(name, () => {
-    const { dataset } = readRtFile(input, name);
+    const { dataset, transferSyntaxUID } = readRtFile(input, name);
     const forUID = str(dataset, 'FrameOfReferenceUID');
     checkIdentity(dataset, name, RT_DOSE_STORAGE, 'RT Dose', expected, forUID ?? '');
+    // dcmjs hands OW pixel data over as stored bytes: big-endian dose values would be read byte-swapped.
+    if (transferSyntaxUID === BIG_ENDIAN_TS) throw new DicomObjectError('UNSUPPORTED', `${name}: Explicit VR Big Endian (retired, PS3.5 A.3) dose grids are not supported; send it little endian`);
     if (!forUID) throw new DicomObjectError('MISSING_ATTRIBUTE', `${name}: missing FrameOfReferenceUID (0020,0052)`);
     const units = requireStr(dataset, 'DoseUnits', '(3004,0002)', name);
     if (units !== 'GY') throw new DicomObjectError('UNSUPPORTED', `${name}: Dose Units ${units} (only GY is supported; RELATIVE doses cannot be shown in Gy)`);

@@ -1,5 +1,6 @@
 // CT series writer/reader: exact round trip (geometry, HU) and specific errors on broken or unsuitable input.
 import { readCtSeries, writeCtSeries, DicomInputError, uidFromName, isValidUid, type DicomFileOut } from '../../../src/dicom';
+import { data as dcmjsData } from 'dcmjs';
 import { ctInfo, mutate, rampVolume } from './helpers';
 
 const expectCode = (fn: () => unknown, code: string, message?: RegExp): void => {
@@ -63,6 +64,13 @@ describe('CT series reader errors', () => {
   it('rejects a truncated file as corrupt', () => {
     const cut = files[0].bytes.slice(0, files[0].bytes.byteLength - 40);
     expectCode(() => readCtSeries([cut, ...buffers().slice(1)]), 'CORRUPT', /corrupt or truncated|shorter than/);
+  });
+
+  it('rejects Explicit VR Big Endian (retired) instead of reading its pixels byte-swapped', () => {
+    const parsed = dcmjsData.DicomMessage.readFile(files[0].bytes.slice(0));
+    parsed.meta['00020010'] = { vr: 'UI', Value: ['1.2.840.10008.1.2.2'] };
+    const be = parsed.write();
+    expectCode(() => readCtSeries([be, ...buffers().slice(1)]), 'UNSUPPORTED', /Big Endian \(retired, PS3\.5 A\.3\) is not supported/);
   });
 
   it('rejects an empty list', () => {

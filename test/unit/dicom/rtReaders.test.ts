@@ -62,6 +62,12 @@ describe('RT readers reject what they cannot use, with specific errors', () => {
     expect(decodePlan({ ...enc.files, seg: same }, bundle.ct).segments.length).toBeGreaterThan(0);
   });
 
+  it('an RT Dose in Explicit VR Big Endian (retired) is refused rather than read byte-swapped', () => {
+    const parsed = dcmjsData.DicomMessage.readFile(enc.files.rtdose.slice().buffer);
+    parsed.meta['00020010'] = { vr: 'UI', Value: ['1.2.840.10008.1.2.2'] };
+    expect(codeOf(() => readRtDose(new Uint8Array(parsed.write())))).toMatch(/^UNSUPPORTED: RT Dose: Explicit VR Big Endian \(retired, PS3\.5 A\.3\)/);
+  });
+
   it('wrong Frame of Reference (planned on other images)', () => {
     expect(codeOf(() => readRtStruct(enc.files.rtstruct, { frameOfReferenceUID: '1.2.3' }))).toMatch(/^FRAME_OF_REFERENCE_MISMATCH: .*differs from the planning CT's 1\.2\.3/);
     expect(codeOf(() => readRtDose(enc.files.rtdose, { frameOfReferenceUID: '1.2.3' }))).toMatch(/^FRAME_OF_REFERENCE_MISMATCH/);
