@@ -167,6 +167,22 @@ test('a seed in the L1 lesion: isodose lines in the axial view, lesion DVH, V100
   });
   process.stdout.write(`[e2e dose] idle animation frame interval (median of 20): ${idleFrameMs.toFixed(1)} ms\n`);
 
+  // 5b. DVH: the differential toggle redraws the lesion curve; hovering the chart gives a readout in Gy and %.
+  const cumulativePath = await page.locator('[data-pvpi="dvh-curve"][data-label$="Lesion"]').getAttribute('d');
+  await page.locator('[data-pvpi="dvh-differential"]').check();
+  await page.waitForFunction(() => document.querySelector('[data-pvpi="dvh"]')?.getAttribute('data-mode') === 'differential');
+  expect(await page.locator('[data-pvpi="dvh-curve"][data-label$="Lesion"]').getAttribute('d')).not.toBe(cumulativePath);
+  await page.locator('[data-pvpi="dvh-differential"]').uncheck();
+  const svgBox = await page.locator('[data-pvpi="dvh"] svg').boundingBox();
+  if (svgBox) {
+    await page.mouse.move(svgBox.x + svgBox.width * 0.3, svgBox.y + svgBox.height * 0.5);
+    await expect(page.locator('[data-pvpi="dvh-readout"]').textContent()).resolves.toMatch(/Gy/);
+  }
+  // The printable report carries the plan's metrics: the lesion V100 the panel shows.
+  const reportHtml = await runCommand<string>(page, 'pvpiExportReport');
+  expect(reportHtml).toMatch(/V100/);
+  expect(reportHtml).toContain((panelV100 ?? NaN).toFixed(1));
+
   // 6. Constraints are the plan's and editable in the panel: a canal Dmax limit below the canal's actual Dmax turns
   // that cell red, and the source records the edit. Approval is a checkbox; any later edit withdraws it.
   const canalDmax = await panelMetric(page, 'Spinal canal', 'Dmax');
