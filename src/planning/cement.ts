@@ -78,3 +78,19 @@ export function estimateCement(bodyVolumeMl: number, level?: string): CementEsti
     source: CEMENT_SOURCE_TEXT,
   };
 }
+
+/**
+ * One line for the panel and the report: the suggested volume with the two fill fractions and what they mean
+ * (14% restored the pre-damage stiffness, > 30% cost more than half of the shear stiffness), the region's average
+ * (or all three when the level is unknown) and the usual range.
+ */
+export function cementSummary(e: CementEstimate, levelName: string): string {
+  const avg =
+    e.levelAverageMl !== undefined && e.region
+      ? `${e.region} average ${e.levelAverageMl.toFixed(1)} mL`
+      : `averages cervical ${e.regionAveragesMl.cervical.toFixed(1)} / thoracic ${e.regionAveragesMl.thoracic.toFixed(1)} / lumbar ${e.regionAveragesMl.lumbar.toFixed(1)} mL`;
+  return (
+    `${e.suggestedMl.toFixed(1)} mL suggested: 14% of the ${levelName} body ${e.bodyVolumeMl.toFixed(1)} mL restores stiffness; ` +
+    `keep below 30% = ${e.fill30PctMl.toFixed(1)} mL; ${avg}; usual ${e.usualRangeMl[0]}–${e.usualRangeMl[1]} mL`
+  );
+}

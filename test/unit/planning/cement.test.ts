@@ -1,5 +1,5 @@
 // Cement estimate: the review's figures (14% / 30% fill, 2.5 / 5.5 / 7.0 mL averages, 2–9 mL) applied to known volumes.
-import { CEMENT_SOURCE_TEXT, estimateCement, spineRegionOf } from '../../../src/planning/cement';
+import { cementSummary, CEMENT_SOURCE_TEXT, estimateCement, spineRegionOf } from '../../../src/planning/cement';
 
 describe('estimateCement', () => {
   it('14% and 30% of a 30 mL lumbar body next to the lumbar average', () => {
@@ -28,5 +28,12 @@ describe('estimateCement', () => {
     expect(spineRegionOf('s1')).toBe('sacral');
     expect(spineRegionOf('X3')).toBeUndefined();
     expect(() => estimateCement(0)).toThrow(/positive/);
+  });
+
+  it('summary line: suggested volume, what 14% and 30% mean, the regional average or all three', () => {
+    expect(cementSummary(estimateCement(30, 'L1'), 'L1')).toBe(
+      '4.2 mL suggested: 14% of the L1 body 30.0 mL restores stiffness; keep below 30% = 9.0 mL; lumbar average 7.0 mL; usual 2–9 mL',
+    );
+    expect(cementSummary(estimateCement(30), 'V1')).toMatch(/averages cervical 2\.5 \/ thoracic 5\.5 \/ lumbar 7\.0 mL/);
   });
 });
