@@ -51,6 +51,15 @@ export function segmentedLevels(): LevelEntry[] {
   return getSegmentationState().levels;
 }
 
+/** {@link levelAt}, or undefined also when the segmentation state cannot be read (no labelmap on screen yet). */
+export function levelAtIfAny(pointMm: Vec3): LevelEntry | undefined {
+  try {
+    return levelAt(pointMm);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The level whose labelmap box contains the point, else the one whose body centre is nearest (within 60 mm). */
 export function levelAt(pointMm: Vec3): LevelEntry | undefined {
   const cur = labelmapForSave();

@@ -9,7 +9,7 @@ import { addScaled, distance, norm, perpendicularUnit, PATIENT_ANTERIOR, PATIENT
 import type { Vec3 } from '../../../../src/geometry/volume';
 import { NEEDLE_OUTER_DIAMETER_MM, type Needle, type NeedleGauge, type TrajectoryFinding } from '../../../../src/planning/plan';
 import { currentPlanEditor, editPlan } from '../plan/planSession';
-import { currentLevel, levelAt, prepareLevel, segmentedLevels } from './anatomy';
+import { currentLevel, levelAtIfAny, prepareLevel, segmentedLevels } from './anatomy';
 import { evaluateInWorker, suggestInWorker } from './planningClient';
 import { getNeedleState, setNeedleState, type NeedleEvaluationEntry } from './store';
 import { activeViewportId, notify, redrawPlanOverlays, viewportById } from './viewports';
@@ -60,12 +60,7 @@ interface CheckResult {
 /** Runs the core checks for a trajectory (worker); never throws: failures become a NOT_CHECKED finding. */
 async function check(n: Pick<Needle, 'entryMm' | 'tipMm' | 'gauge' | 'approach'>): Promise<CheckResult> {
   const key = evaluationKey(n);
-  let level;
-  try {
-    level = levelAt(n.tipMm);
-  } catch {
-    level = undefined;
-  }
+  const level = levelAtIfAny(n.tipMm);
   if (!level) {
     const problem = 'No segmented vertebra at the needle tip: constraints not checked (segment the level first).';
     return { findings: [{ code: NOT_CHECKED, severity: 'warning', message: problem }], side: 'other', entry: { key, problem } };
@@ -217,12 +212,7 @@ export async function aimThroughPedicle(id: string): Promise<boolean> {
     fail(`${n.label}: the pedicle path applies to the transpedicular approach only`);
     return false;
   }
-  let level;
-  try {
-    level = levelAt(n.tipMm);
-  } catch {
-    level = undefined;
-  }
+  const level = levelAtIfAny(n.tipMm);
   if (!level) {
     fail(`${n.label}: no segmented vertebra at the tip: segment the level first`);
     return false;

@@ -8,7 +8,7 @@ import { needleAcceptsSeeds } from '../../../../src/planning/planEditor';
 import type { Seed } from '../../../../src/planning/plan';
 import { seedFillSummary } from '../../../../src/planning/viewModels/seedFillView';
 import { currentPlanEditor, editPlan } from '../plan/planSession';
-import { levelAt, prepareLevel } from '../needles/anatomy';
+import { levelAtIfAny, prepareLevel } from '../needles/anatomy';
 import { placeSeedsInWorker } from '../needles/planningClient';
 import { notify, redrawPlanOverlays } from '../needles/viewports';
 import { setSeedState } from './store';
@@ -26,12 +26,7 @@ export async function fillNeedle(needleId: string, spacingMm: number): Promise<b
   const needle = plan?.needles.find((n) => n.id === needleId);
   if (!plan || !needle) return fail(`No needle with id ${needleId} in the plan`);
   if (!needleAcceptsSeeds(needle)) return fail(`${needle.label} has safety errors: fix the trajectory or override it (Needles section) before placing seeds`);
-  let level;
-  try {
-    level = levelAt(needle.tipMm);
-  } catch {
-    level = undefined;
-  }
+  const level = levelAtIfAny(needle.tipMm);
   if (!level) return fail(`${needle.label}: no segmented vertebra at its tip: segment the level and its lesion first`);
   setSeedState({ error: undefined, info: `Placing seeds along ${needle.label}…` });
   try {
