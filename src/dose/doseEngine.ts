@@ -435,10 +435,6 @@ export class DoseEngine {
     return this.ratioTable[q];
   }
 
-  private minCorner(b: number): number {
-    return this.corner(b, false);
-  }
-
   /** Smallest (or, with `largest`, largest) lattice value at the corners of block b. */
   private corner(b: number, largest: boolean): number {
     const [X, Y] = this.ax;
@@ -496,25 +492,7 @@ export class DoseEngine {
   }
 
   private afterChange(): void {
-    let m = this.latticeMax();
-    const [nx, ny] = this.geometry.dimensions;
-    const [X, Y, Z] = this.ax;
-    for (let b = 0; b < this.refined.length; b++) {
-      if (!this.refined[b]) continue;
-      const bx = b % X.nb;
-      const by = Math.floor(b / X.nb) % Y.nb;
-      const bz = Math.floor(b / (X.nb * Y.nb));
-      const [i0, i1] = this.range(X, bx, nx);
-      const [j0, j1] = this.range(Y, by, ny);
-      const [k0, k1] = this.range(Z, bz, this.geometry.dimensions[2]);
-      for (let k = k0; k < k1; k++) {
-        for (let j = j0; j < j1; j++) {
-          const base = nx * (j + ny * k);
-          for (let i = i0; i < i1; i++) if (this.fine[base + i] > m) m = this.fine[base + i];
-        }
-      }
-    }
-    this.maxCGyPerH = m;
+    this.maxCGyPerH = Math.max(this.latticeMax(), this.fineMax(this.refined));
     this.refreshRefinement(false);
   }
 
@@ -539,16 +517,36 @@ export class DoseEngine {
     const threshold = 0.9 * this.fraction * this.maxCGyPerH;
     add.fill(0);
     any = false;
-    for (let b = 0; b < n; b++) {
-      const rho = this.ratioBound(this.dMin[b]);
-      const bound = rho * this.minCorner(b);
-      if (!this.refined[b]) {
-        if (bound >= threshold) {
-          add[b] = 1;
-          any = true;
+    // Block by block (bx fastest, b = bx + nbx·(by + nby·bz)) with the smallest Ḋ at its 8 lattice corners.
+    const [X, Y, Z] = this.ax;
+    const nnx = X.nodes.length;
+    const nny = Y.nodes.length;
+    const nnz = Z.nodes.length;
+    const L = this.lattice;
+    let b = 0;
+    for (let bz = 0; bz < Z.nb; bz++) {
+      const z0 = nnx * nny * bz;
+      const z1 = nnx * nny * Math.min(bz + 1, nnz - 1);
+      for (let by = 0; by < Y.nb; by++) {
+        const y0 = nnx * by;
+        const y1 = nnx * Math.min(by + 1, nny - 1);
+        for (let bx = 0; bx < X.nb; bx++, b++) {
+          const x1 = Math.min(bx + 1, nnx - 1);
+          const minCorner = Math.min(
+            L[bx + y0 + z0], L[x1 + y0 + z0], L[bx + y1 + z0], L[x1 + y1 + z0],
+            L[bx + y0 + z1], L[x1 + y0 + z1], L[bx + y1 + z1], L[x1 + y1 + z1],
+          );
+          const rho = this.ratioBound(this.dMin[b]);
+          const bound = rho * minCorner;
+          if (!this.refined[b]) {
+            if (bound >= threshold) {
+              add[b] = 1;
+              any = true;
+            }
+          } else if (rho !== Infinity && bound < 0.4 * threshold) {
+            this.refined[b] = 0; // far below the threshold now: interpolate (fine values become stale)
+          }
         }
-      } else if (rho !== Infinity && bound < 0.4 * threshold) {
-        this.refined[b] = 0; // far below the threshold now: interpolate (fine values become stale)
       }
     }
     if (any) this.commit(add, seeds);
@@ -559,16 +557,38 @@ export class DoseEngine {
     for (let b = 0; b < add.length; b++) if (add[b]) this.refined[b] = 1;
   }
 
+  /** Largest fine value over the blocks flagged in `which` (runs of flagged blocks along i scanned as one span). */
   private fineMax(which: Uint8Array): number {
     let m = 0;
     const [nx, ny, nz] = this.geometry.dimensions;
     const [X, Y, Z] = this.ax;
-    for (let b = 0; b < which.length; b++) {
-      if (!which[b]) continue;
-      const [i0, i1] = this.range(X, b % X.nb, nx);
-      const [j0, j1] = this.range(Y, Math.floor(b / X.nb) % Y.nb, ny);
-      const [k0, k1] = this.range(Z, Math.floor(b / (X.nb * Y.nb)), nz);
-      for (let k = k0; k < k1; k++) for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) m = Math.max(m, this.fine[i + nx * (j + ny * k)]);
+    const fine = this.fine;
+    for (let bz = 0; bz < Z.nb; bz++) {
+      const k0 = Z.nodes[bz];
+      const k1 = bz === Z.nb - 1 ? nz : Z.nodes[bz + 1];
+      for (let by = 0; by < Y.nb; by++) {
+        const j0 = Y.nodes[by];
+        const j1 = by === Y.nb - 1 ? ny : Y.nodes[by + 1];
+        const row = X.nb * (by + Y.nb * bz);
+        let bx = 0;
+        while (bx < X.nb) {
+          if (!which[bx + row]) {
+            bx++;
+            continue;
+          }
+          let ex = bx;
+          while (ex + 1 < X.nb && which[ex + 1 + row]) ex++;
+          const i0 = X.nodes[bx];
+          const i1 = ex === X.nb - 1 ? nx : X.nodes[ex + 1];
+          for (let k = k0; k < k1; k++) {
+            for (let j = j0; j < j1; j++) {
+              const base = nx * (j + ny * k);
+              for (let i = base + i0, e = base + i1; i < e; i++) if (fine[i] > m) m = fine[i];
+            }
+          }
+          bx = ex + 1;
+        }
+      }
     }
     return m;
   }
