@@ -128,6 +128,47 @@ function sortedDescending(s: DoseSamples): DoseSamples {
   return { doseGy: Float64Array.from(order, (i) => s.doseGy[i]), volumeCm3: Float64Array.from(order, (i) => s.volumeCm3[i]) };
 }
 
+/** Index (in decreasing-dose order) where the hottest `volume` cm³ is reached with equal voxel volumes `v`; same sums as doseToHottest. */
+function rankOfHottest(n: number, v: number, volume: number, total: number): number | null {
+  if (volume > total * (1 + 1e-9)) return null;
+  const tol = 1e-9 * Math.max(total, 1e-12);
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += v;
+    if (acc >= volume - tol) return i;
+  }
+  return n - 1;
+}
+
+/**
+ * Rearranges a[lo … hi] so that a[k] holds the value of rank k in decreasing order, larger-or-equal values before it
+ * and smaller-or-equal after (quickselect, Hoare partition around the median of three): O(n) on average.
+ */
+function selectDescending(a: Float64Array, k: number, lo: number, hi: number): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
 /** Minimum dose of the hottest `volume` cm³ of sorted samples; null when the structure is smaller. */
 function doseToHottest(sorted: DoseSamples, volume: number, total: number): number | null {
   if (volume > total * (1 + 1e-9)) return null;
@@ -138,6 +179,32 @@ function doseToHottest(sorted: DoseSamples, volume: number, total: number): numb
     if (acc >= volume - tol) return sorted.doseGy[i];
   }
   return sorted.doseGy[sorted.doseGy.length - 1];
+}
+
+/**
+ * Minimum dose of the hottest `volume` cm³ for each requested volume (null when the structure is smaller). Equal voxel
+ * volumes (the usual case): ranks found by selection, O(n); otherwise a full sort by dose.
+ */
+function hottestDoses(samples: DoseSamples, total: number, volumes: readonly number[]): Array<number | null> {
+  const n = samples.doseGy.length;
+  const v0 = samples.volumeCm3[0];
+  let uniform = true;
+  for (let i = 1; i < n; i++) if (samples.volumeCm3[i] !== v0) uniform = false;
+  if (!uniform) {
+    const sorted = sortedDescending(samples);
+    return volumes.map((v) => doseToHottest(sorted, v, total));
+  }
+  const ranks = volumes.map((v) => rankOfHottest(n, v0, v, total));
+  const a = Float64Array.from(samples.doseGy);
+  const out: Array<number | null> = volumes.map(() => null);
+  // Select in increasing rank order, each within what is left to the right of the previous one.
+  const order = ranks.map((r, q) => ({ r, q })).filter((x): x is { r: number; q: number } => x.r !== null).sort((x, y) => x.r - y.r);
+  let lo = 0;
+  for (const { r, q } of order) {
+    out[q] = selectDescending(a, r, lo, n - 1);
+    lo = r;
+  }
+  return out;
 }
 
 /**
@@ -164,21 +231,23 @@ export function doseMetrics(samples: DoseSamples, prescriptionGy: number, refere
     if (d >= 1.5 * prescriptionGy) v150 += v;
     if (d >= 2 * prescriptionGy) v200 += v;
   }
-  const sorted = sortedDescending(samples);
   const coin = referenceIsodoseVolumeCm3 && referenceIsodoseVolumeCm3 > 0 ? (v100 / total) * (v100 / referenceIsodoseVolumeCm3) : null;
+  const dx = hottestDoses(samples, total, [0.9 * total, 0.1, 1, 2]);
+  let min = Infinity;
+  for (let i = 0; i < n; i++) if (samples.doseGy[i] < min) min = samples.doseGy[i];
   return {
     volumeCm3: total,
     prescriptionGy,
-    D90Gy: doseToHottest(sorted, 0.9 * total, total) ?? NaN,
-    D100Gy: sorted.doseGy[n - 1],
+    D90Gy: dx[0] ?? NaN,
+    D100Gy: min,
     DmaxGy: max,
     DmeanGy: sum / total,
     V100Pct: (100 * v100) / total,
     V150Pct: (100 * v150) / total,
     V200Pct: (100 * v200) / total,
-    D0_1ccGy: doseToHottest(sorted, 0.1, total),
-    D1ccGy: doseToHottest(sorted, 1, total),
-    D2ccGy: doseToHottest(sorted, 2, total),
+    D0_1ccGy: dx[1],
+    D1ccGy: dx[2],
+    D2ccGy: dx[3],
     COIN: coin,
     HI: v100 > 0 ? (v100 - v150) / v100 : null,
   };

@@ -77,3 +77,36 @@ describe('DVH of analytic cases', () => {
     expect(volumeAtLeast(dose, 250, 1)).toBe(2);
   });
 });
+
+describe('Dx by selection equals Dx by a full sort (reference written here)', () => {
+  /** Reference: sort descending, walk the cumulative volume (the definition in the module comment). */
+  function referenceDx(dose: number[], voxelCm3: number, volumeCm3: number): number | null {
+    const total = dose.length * voxelCm3;
+    if (volumeCm3 > total * (1 + 1e-9)) return null;
+    const sorted = [...dose].sort((a, b) => b - a);
+    let acc = 0;
+    for (const d of sorted) {
+      acc += voxelCm3;
+      if (acc >= volumeCm3 - 1e-9 * total) return d;
+    }
+    return sorted[sorted.length - 1];
+  }
+  let seed = 7;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (const [n, ties] of [[10, false], [1000, false], [5000, true], [49_999, false]] as const) {
+    it(`${n} voxels${ties ? ' with many equal doses' : ''}`, () => {
+      const dose = Array.from({ length: n }, () => (ties ? Math.floor(rnd() * 20) * 10 : 500 * rnd() ** 3));
+      const voxelCm3 = 0.001;
+      const m = doseMetrics({ doseGy: Float64Array.from(dose), volumeCm3: new Float64Array(n).fill(voxelCm3) }, 120);
+      const total = n * voxelCm3;
+      expect(m.D90Gy).toBe(referenceDx(dose, voxelCm3, 0.9 * total));
+      expect(m.D0_1ccGy).toBe(referenceDx(dose, voxelCm3, 0.1));
+      expect(m.D1ccGy).toBe(referenceDx(dose, voxelCm3, 1));
+      expect(m.D2ccGy).toBe(referenceDx(dose, voxelCm3, 2));
+      expect(m.D100Gy).toBe(Math.min(...dose));
+    });
+  }
+});
