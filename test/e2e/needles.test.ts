@@ -174,6 +174,12 @@ test('Suggest trajectory (green), a needle through the canal (red, CANAL_BREACH)
   expect(await seedCount(page)).toBe(0);
   await page.locator('[data-pvpi="seeds-redo"]').click();
   await page.waitForFunction(() => document.querySelector('[data-pvpi="seed-summary"]')?.getAttribute('data-seed-count') === '1');
+  // Delete key (Place seed tool active) removes the selected seed; undo brings it back.
+  await page.locator('[data-pvpi="seed-row"]').first().click();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelector('[data-pvpi="seed-summary"]')?.getAttribute('data-seed-count') === '0', null, { timeout: 10_000 });
+  await page.locator('[data-pvpi="seeds-undo"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-pvpi="seed-summary"]')?.getAttribute('data-seed-count') === '1');
 
   // 4b. "Fill" a needle at a chosen spacing: Suggest right (aimed through the right-sided lesion), select it, fill at
   // 5 mm, then at 10 mm; consecutive seeds on it are exactly the spacing apart along its axis; undo brings the 5 mm

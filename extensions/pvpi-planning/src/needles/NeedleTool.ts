@@ -53,6 +53,19 @@ function hoverText(n: Needle): string {
   return [head, ...n.findings.map((f) => `${f.severity === 'error' ? '✖' : '⚠'} ${f.code}: ${f.message}`), ...(n.override ? [`Override: ${n.override.reason}`] : [])].join('\n');
 }
 
+/** Escape cancels a pending entry: one document listener for every tool instance (tool groups come and go). */
+const escapeHandlers = new Set<() => void>();
+let escapeListening = false;
+
+function onEscape(handler: () => void): void {
+  escapeHandlers.add(handler);
+  if (escapeListening) return;
+  escapeListening = true;
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') for (const h of escapeHandlers) h();
+  });
+}
+
 /** Creates the tool class. */
 export function createNeedleTool(cst: CornerstoneTools): unknown {
   const BaseTool = baseToolOf(cst, 'Needle');
@@ -63,13 +76,14 @@ export function createNeedleTool(cst: CornerstoneTools): unknown {
 
     constructor(toolProps: Record<string, unknown> = {}) {
       super(toolProps, { supportedInteractionTypes: ['Mouse'], configuration: {} });
-      document.addEventListener('keydown', (e) => {
-        if (e.key === 'Escape' && this.pending) {
-          this.pending = undefined;
-          setNeedleState({ info: 'Needle entry cancelled.' });
-          redrawPlanOverlays();
-        }
-      });
+      onEscape(() => this.cancelPending());
+    }
+
+    private cancelPending(): void {
+      if (!this.pending) return;
+      this.pending = undefined;
+      setNeedleState({ info: 'Needle entry cancelled.' });
+      redrawPlanOverlays();
     }
 
     /** Primary click of the active tool: grab an end handle, or place entry then target. Always consumed. */

@@ -45,39 +45,47 @@ function seedAt(vp: PlanningViewport, canvas: [number, number], tolerancePx = 7)
   return best;
 }
 
+/** Tool instances whose Delete key is live (active in their tool group); one document listener for all of them. */
+const activeSeedTools = new Set<object>();
+let deleteKeyListening = false;
+
+function listenForDeleteKey(): void {
+  if (deleteKeyListening) return;
+  deleteKeyListening = true;
+  document.addEventListener('keydown', (e) => {
+    if (activeSeedTools.size === 0 || (e.key !== 'Delete' && e.key !== 'Backspace')) return;
+    const target = e.target as HTMLElement | null;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+    const id = getSeedState().selectedSeedId;
+    if (id) removeSeeds([id]);
+  });
+}
+
 /** Creates the tool class. */
 export function createSeedTool(cst: CornerstoneTools): unknown {
   const BaseTool = baseToolOf(cst, 'Place seed');
   class PvpiSeedTool extends BaseTool {
     static toolName = SEED_TOOL;
-    private active = false;
-
     constructor(toolProps: Record<string, unknown> = {}) {
       super(toolProps, { supportedInteractionTypes: ['Mouse'], configuration: {} });
-      document.addEventListener('keydown', (e) => {
-        if (!this.active || (e.key !== 'Delete' && e.key !== 'Backspace')) return;
-        const target = e.target as HTMLElement | null;
-        if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-        const id = getSeedState().selectedSeedId;
-        if (id) removeSeeds([id]);
-      });
+      listenForDeleteKey();
     }
 
     onSetToolActive(): void {
-      this.active = true;
+      activeSeedTools.add(this);
     }
 
     onSetToolPassive(): void {
-      this.active = false;
+      activeSeedTools.delete(this);
     }
 
     onSetToolDisabled(): void {
-      this.active = false;
+      activeSeedTools.delete(this);
     }
 
     /** Primary click: grab a seed (drag along its needle) or add one on the needle under the pointer. */
     preMouseDownCallback(evt: ToolMouseEvent): boolean {
-      this.active = true;
+      activeSeedTools.add(this);
       const p = pointsOf(evt);
       if (!p) return false;
       const vp = viewportById(p.viewportId);
