@@ -1,3 +1,6 @@
+import { execSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { main } from '../../../src/cli/index';
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -34,4 +37,23 @@ describe('pvpi dose-rate', () => {
     expect((await run(['dose-rate', '--model', 'nope', '--sk', '1', '--along-away', '0:1'])).err[0]).toMatch(/unknown seed model/);
     expect((await run(['dose-rate', '--model', '6711', '--along-away', '0:1'])).code).toBe(2);
   });
+});
+
+describe('the installed `pvpi` command (bin/pvpi.js → build/core)', () => {
+  it('prints the same numbers through npx as the contract says, one per line on stdout', () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    if (!fs.existsSync(path.join(root, 'build', 'core', 'cli', 'index.js'))) {
+      try {
+        execSync('npx tsc -p tsconfig.build.json', { cwd: root, stdio: 'ignore' });
+      } catch {
+        // tsc emits even with type errors elsewhere
+      }
+    }
+    const r = spawnSync('npx', ['--no-install', 'pvpi', 'dose-rate', '--model', '6711', '--sk', '1', '--along-away', '0:1,0.5:1.5'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(Number(lines[0])).toBeCloseTo(0.965, 6);
+    expect(Number(lines[1])).toBeGreaterThan(0);
+  }, 60_000);
 });
