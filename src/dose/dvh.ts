@@ -14,6 +14,7 @@
  *   ≥ Rx, V_ref the whole volume (dose grid) receiving ≥ Rx. 1 is perfect.
  * - HI, dose homogeneity index (Saw & Suntharalingam) = (V100 − V150) / V100 (volumes, not %).
  */
+import { selectDescending } from './select';
 
 /** Voxels of one structure: flat grid indices and optional fractional weights. */
 export interface StructureVoxels {
@@ -138,35 +139,6 @@ function rankOfHottest(n: number, v: number, volume: number, total: number): num
     if (acc >= volume - tol) return i;
   }
   return n - 1;
-}
-
-/**
- * Rearranges a[lo … hi] so that a[k] holds the value of rank k in decreasing order, larger-or-equal values before it
- * and smaller-or-equal after (quickselect, Hoare partition around the median of three): O(n) on average.
- */
-function selectDescending(a: Float64Array, k: number, lo: number, hi: number): number {
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo], y = a[mid], z = a[hi];
-    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] > pivot) i++;
-      while (a[j] < pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
 }
 
 /** Minimum dose of the hottest `volume` cm³ of sorted samples; null when the structure is smaller. */

@@ -18,6 +18,7 @@ import type { Vec3, VolumeGeometry } from '../geometry/volume';
 import { voxelToPatient } from '../geometry/volume';
 import { getSourceModel, type SourceModel } from '../dose/sourceModel';
 import { doseRateTable, lookupDoseRatePerUnitSk } from '../dose/doseKernel';
+import { selectDescending } from '../dose/select';
 import { doseIntegrationHours } from '../dose/decay';
 import { DEFAULT_CANAL_CONSTRAINTS, type DoseConstraint } from './plan';
 import { cropGeometry, cropMask, growBox, maskBounds, type VoxelBox } from './gridBox';
@@ -148,31 +149,10 @@ interface CanalLimit {
   rank: number;
 }
 
-/** k-th largest (0-based) of a[0..n) using `work` as scratch (Hoare quickselect, middle pivot: deterministic). */
+/** k-th largest (0-based) of a[0..n) using `work` as scratch (deterministic quickselect, dose/select.ts). */
 function kthLargest(a: Float64Array, n: number, k: number, work: Float64Array): number {
   for (let i = 0; i < n; i++) work[i] = a[i];
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = work[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (work[i] > pivot) i++;
-      while (work[j] < pivot) j--;
-      if (i <= j) {
-        const t = work[i];
-        work[i] = work[j];
-        work[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return work[k];
-  }
-  return work[k];
+  return selectDescending(work, k, 0, n - 1);
 }
 
 /** Validates and normalises the input; throws RangeError with a specific message. */
