@@ -388,35 +388,41 @@ export class DoseEngine {
     return [lo, hi];
   }
 
-  /** Evaluates `seeds` (weight 1) voxel by voxel over runs of blocks flagged in `which`; zeroes first when `reset`. */
-  private addToBlocks(which: Uint8Array, seeds: SeedCm[], reset: boolean): void {
+  /**
+   * Calls `span` for every voxel row span of the blocks flagged in `which`, consecutive flagged blocks along i
+   * joined into one span: (first flat index, length, j, k, i0).
+   */
+  private forEachFlaggedSpan(which: Uint8Array, span: (base: number, count: number, j: number, k: number, i0: number) => void): void {
     const [X, Y, Z] = this.ax;
     const [nx, ny, nz] = this.geometry.dimensions;
     for (let bz = 0; bz < Z.nb; bz++) {
       const [k0, k1] = this.range(Z, bz, nz);
       for (let by = 0; by < Y.nb; by++) {
         const [j0, j1] = this.range(Y, by, ny);
+        const row = X.nb * (by + Y.nb * bz);
         let bx = 0;
         while (bx < X.nb) {
-          if (!which[bx + X.nb * (by + Y.nb * bz)]) {
+          if (!which[bx + row]) {
             bx++;
             continue;
           }
           let ex = bx;
-          while (ex + 1 < X.nb && which[ex + 1 + X.nb * (by + Y.nb * bz)]) ex++;
+          while (ex + 1 < X.nb && which[ex + 1 + row]) ex++;
           const i0 = X.nodes[bx];
           const i1 = this.range(X, ex, nx)[1];
-          for (let k = k0; k < k1; k++) {
-            for (let j = j0; j < j1; j++) {
-              const base = i0 + nx * (j + ny * k);
-              if (reset) this.fine.fill(0, base, base + i1 - i0);
-              addSeedsAlongRow(this.fine, base, 1, this.grid, j, k, i0, 1, i1 - i0, seeds, 1, this.model, this.scratch);
-            }
-          }
+          for (let k = k0; k < k1; k++) for (let j = j0; j < j1; j++) span(i0 + nx * (j + ny * k), i1 - i0, j, k, i0);
           bx = ex + 1;
         }
       }
     }
+  }
+
+  /** Evaluates `seeds` (weight 1) voxel by voxel over runs of blocks flagged in `which`; zeroes first when `reset`. */
+  private addToBlocks(which: Uint8Array, seeds: SeedCm[], reset: boolean): void {
+    this.forEachFlaggedSpan(which, (base, count, j, k, i0) => {
+      if (reset) this.fine.fill(0, base, base + count);
+      addSeedsAlongRow(this.fine, base, 1, this.grid, j, k, i0, 1, count, seeds, 1, this.model, this.scratch);
+    });
   }
 
   private liveSeedsCm(): SeedCm[] {
@@ -557,39 +563,13 @@ export class DoseEngine {
     for (let b = 0; b < add.length; b++) if (add[b]) this.refined[b] = 1;
   }
 
-  /** Largest fine value over the blocks flagged in `which` (runs of flagged blocks along i scanned as one span). */
+  /** Largest fine value over the blocks flagged in `which`. */
   private fineMax(which: Uint8Array): number {
     let m = 0;
-    const [nx, ny, nz] = this.geometry.dimensions;
-    const [X, Y, Z] = this.ax;
     const fine = this.fine;
-    for (let bz = 0; bz < Z.nb; bz++) {
-      const k0 = Z.nodes[bz];
-      const k1 = bz === Z.nb - 1 ? nz : Z.nodes[bz + 1];
-      for (let by = 0; by < Y.nb; by++) {
-        const j0 = Y.nodes[by];
-        const j1 = by === Y.nb - 1 ? ny : Y.nodes[by + 1];
-        const row = X.nb * (by + Y.nb * bz);
-        let bx = 0;
-        while (bx < X.nb) {
-          if (!which[bx + row]) {
-            bx++;
-            continue;
-          }
-          let ex = bx;
-          while (ex + 1 < X.nb && which[ex + 1 + row]) ex++;
-          const i0 = X.nodes[bx];
-          const i1 = ex === X.nb - 1 ? nx : X.nodes[ex + 1];
-          for (let k = k0; k < k1; k++) {
-            for (let j = j0; j < j1; j++) {
-              const base = nx * (j + ny * k);
-              for (let i = base + i0, e = base + i1; i < e; i++) if (fine[i] > m) m = fine[i];
-            }
-          }
-          bx = ex + 1;
-        }
-      }
-    }
+    this.forEachFlaggedSpan(which, (base, count) => {
+      for (let i = base, e = base + count; i < e; i++) if (fine[i] > m) m = fine[i];
+    });
     return m;
   }
 }
