@@ -82,6 +82,15 @@ function slabDoseRateAt(s: State, x: number, y: number, z: number): number {
   return c0 + (c1 - c0) * tz;
 }
 
+/**
+ * Completes one slab's samples of a plane with another slab's (NaN where a slab does not own the sample; the slabs
+ * own disjoint samples), in place.
+ */
+export function mergeSlabSamples(into: Float32Array, from: Float32Array): void {
+  if (from.length !== into.length) throw new Error(`${from.length} samples from another slab for a plane of ${into.length}`);
+  for (let i = 0; i < into.length; i++) if (Number.isNaN(into[i]) && !Number.isNaN(from[i])) into[i] = from[i];
+}
+
 /** The slab's samples of a plane: voxel coordinates are affine in (u, v), so no per-sample conversion or allocation. */
 function samplePlaneOfSlab(s: State, plane: PlaneGrid, scale: number): { result: DoseWorkerResults['samplePlane']; transfer: ArrayBuffer[] } {
   const { width, height } = plane;
@@ -256,10 +265,7 @@ export function createDoseWorkerHandler(): (message: unknown) => { response: Dos
         const s = need();
         const scale = quantityScale(req.quantity, s.engine.model.halfLifeDays);
         const values = samplePlaneOfSlab(s, req.plane, scale).result.values;
-        for (const other of req.otherValues ?? []) {
-          if (other.length !== values.length) throw new Error(`getIsodoses: ${other.length} samples from another slab for a plane of ${values.length}`);
-          for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i]) && !Number.isNaN(other[i])) values[i] = other[i];
-        }
+        for (const other of req.otherValues ?? []) mergeSlabSamples(values, other);
         for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = 0;
         const contours = isodoseContours(values, req.plane, req.levels);
         return req.withSamples ? { result: { contours, values }, transfer: [values.buffer as ArrayBuffer] } : { result: { contours }, transfer: [] };

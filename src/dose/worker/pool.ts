@@ -6,9 +6,9 @@
 import type { VolumeGeometry } from '../../geometry/volume';
 import { patientToVoxel } from '../../geometry/volume';
 import type { Seed } from '../doseEngine';
-import { computeDvh, doseMetrics, type DoseMetrics, type Dvh } from '../dvh';
-import { axialPlane, coronalPlane, isodoseContours, levelsInGy, planePoint, sagittalPlane, type IsodoseContour, type IsodoseLevel, type PlaneGrid } from '../isodose';
-import { createDoseWorkerHandler } from './handler';
+import type { DoseMetrics, Dvh } from '../dvh';
+import { axialPlane, coronalPlane, levelsInGy, planePoint, sagittalPlane, type IsodoseContour, type IsodoseLevel, type PlaneGrid } from '../isodose';
+import { createDoseWorkerHandler, mergeSlabSamples } from './handler';
 import type { DoseQuantity, DoseWorkerEndpoint, DoseWorkerRequest, DoseWorkerRequestType, DoseWorkerResponse, DoseWorkerResults } from './protocol';
 
 type Body<T extends DoseWorkerRequestType> = Omit<Extract<DoseWorkerRequest, { type: T }>, 'requestId'>;
@@ -161,10 +161,7 @@ export class DoseWorkerPool {
     if (workers.length === 0) return new Float32Array(n).fill(NaN);
     const parts = await Promise.all(workers.map((w) => this.send<'samplePlane'>(w, { type: 'samplePlane', plane, quantity })));
     const out = parts[0].values;
-    for (let p = 1; p < parts.length; p++) {
-      const vals = parts[p].values;
-      for (let i = 0; i < n; i++) if (!Number.isNaN(vals[i])) out[i] = vals[i];
-    }
+    for (let p = 1; p < parts.length; p++) mergeSlabSamples(out, parts[p].values);
     return out;
   }
 
