@@ -454,10 +454,9 @@ async function refreshPlanes(list: PlaneConsumer[]): Promise<void> {
       const r = await p.isodosesOnPlane(grid, levels, TOTAL_DOSE, true);
       const dose = r.values ?? new Float32Array(grid.width * grid.height);
       const tc = performance.now();
-      addPhase('sample', tc - ts);
+      addPhase('sample', tc - ts); // sampling and contouring, both in the worker
       const contours = r.contours.map((ct, i) => ({ levelGy: ct.levelGy, colour: lines[i]?.colour ?? '#ffffff', polylines: ct.polylines }));
       const td = performance.now();
-      addPhase('contour', 0);
       addPhase('samples', dose.length);
       c.show({ key: req.key, grid, doseGy: dose, contours, prescriptionGy: rx });
       addPhase('draw', performance.now() - td);
