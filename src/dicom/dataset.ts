@@ -7,6 +7,8 @@ import { data as dcmjsData, type DicomJsonDataset, type NaturalDataset } from 'd
 export type { NaturalDataset };
 
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+/** Explicit VR Big Endian (retired, PS3.5 A.3): dcmjs leaves its OW pixel bytes unswapped. */
+export const EXPLICIT_VR_BIG_ENDIAN = '1.2.840.10008.1.2.2';
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 /** Our implementation identification (File Meta Information, PS3.10 §7.1). */
@@ -95,8 +97,7 @@ export function readDicomFile(input: ArrayBuffer | Uint8Array, name = 'file'): {
   }
   const meta = dcmjsData.DicomMetaDictionary.naturalizeDataset(parsed.meta);
   const ts = typeof meta.TransferSyntaxUID === 'string' ? meta.TransferSyntaxUID : '';
-  if (ts === '1.2.840.10008.1.2.2') {
-    // dcmjs hands OW pixel data over as stored bytes: big-endian pixels would be read byte-swapped.
+  if (ts === EXPLICIT_VR_BIG_ENDIAN) {
     throw new DicomInputError('UNSUPPORTED', `${name}: Explicit VR Big Endian (retired, PS3.5 A.3) is not supported; send uncompressed little-endian images`);
   }
   if (!['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99'].includes(ts)) {

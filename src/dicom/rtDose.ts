@@ -6,7 +6,7 @@
  */
 import type { NaturalDataset } from 'dcmjs';
 import type { Vec3, VolumeGeometry } from '../geometry/volume';
-import { ds, nums, pixelBytes, seq, str } from './dataset';
+import { ds, EXPLICIT_VR_BIG_ENDIAN, nums, pixelBytes, seq, str } from './dataset';
 import {
   checkIdentity,
   commonAttributes,
@@ -24,9 +24,6 @@ import {
   type RtSeriesInfo,
 } from './rtCommon';
 import type { PlanningCt } from './rtStruct';
-
-/** Explicit VR Big Endian (retired, PS3.5 A.3). */
-const BIG_ENDIAN_TS = '1.2.840.10008.1.2.2';
 
 /** A cumulative DVH of one ROI: volume (cm³) receiving at least each bin's lower dose edge. */
 export interface CumulativeDvh {
@@ -153,7 +150,7 @@ export function readRtDose(input: ArrayBuffer | Uint8Array, expected: ExpectedCo
     const forUID = str(dataset, 'FrameOfReferenceUID');
     checkIdentity(dataset, name, RT_DOSE_STORAGE, 'RT Dose', expected, forUID ?? '');
     // dcmjs hands OW pixel data over as stored bytes: big-endian dose values would be read byte-swapped.
-    if (transferSyntaxUID === BIG_ENDIAN_TS) throw new DicomObjectError('UNSUPPORTED', `${name}: Explicit VR Big Endian (retired, PS3.5 A.3) dose grids are not supported; send it little endian`);
+    if (transferSyntaxUID === EXPLICIT_VR_BIG_ENDIAN) throw new DicomObjectError('UNSUPPORTED', `${name}: Explicit VR Big Endian (retired, PS3.5 A.3) dose grids are not supported; send it little endian`);
     if (!forUID) throw new DicomObjectError('MISSING_ATTRIBUTE', `${name}: missing FrameOfReferenceUID (0020,0052)`);
     const units = requireStr(dataset, 'DoseUnits', '(3004,0002)', name);
     if (units !== 'GY') throw new DicomObjectError('UNSUPPORTED', `${name}: Dose Units ${units} (only GY is supported; RELATIVE doses cannot be shown in Gy)`);
