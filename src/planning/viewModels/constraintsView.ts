@@ -30,7 +30,7 @@ export function constraintRows(constraints: readonly DoseConstraint[]): Constrai
   });
 }
 
-const EDITED = /; edited in this plan \(was [^)]*\)$/;
+const EDITED = /; edited in this plan \(was ([^)]*)\)$/;
 
 /**
  * The constraints with the limit of one of them replaced by what the user typed. Throws with a sentence for the
@@ -45,7 +45,7 @@ export function withConstraintLimit(constraints: readonly DoseConstraint[], inde
   if (unit === '%' && value > 100) throw new Error(`The ${c.structureLabel} ${c.metric} limit is a percentage of the volume: at most 100 %`);
   if (value === c.limit) return constraints.map((x) => ({ ...x }));
   const original = c.source.replace(EDITED, '');
-  const was = EDITED.exec(c.source)?.[0].match(/\(was ([^)]*)\)/)?.[1] ?? `${fmt(c.limit)} ${unit}`;
+  const was = EDITED.exec(c.source)?.[1] ?? `${fmt(c.limit)} ${unit}`;
   const source = `${original}; edited in this plan (was ${was})`;
   return constraints.map((x, i) => (i === index ? { ...x, limit: value, source } : { ...x }));
 }
