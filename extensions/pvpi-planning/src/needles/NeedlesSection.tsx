@@ -138,7 +138,7 @@ function NeedleRow({ needle, entry, selected }: { needle: Needle; entry: NeedleE
             style={buttonStyle}
             data-pvpi="needle-aim"
             onClick={() => void aimThroughPedicle(needle.id)}
-            title="Keep this needle's tip (your target) and move its entry onto the largest-clearance path through the pedicle of its side"
+            title="Keep this needle's tip (your target) and move its entry onto the largest-clearance path through the pedicle on the tip's side"
           >
             Best path to this tip
           </button>
