@@ -4,6 +4,7 @@
  * constraint but records in its source that the value was changed in this plan, and from what.
  */
 import type { DoseConstraint, DoseMetricName } from '../plan';
+import { parseDecimalInput } from './decimalInput';
 
 export interface ConstraintRowView {
   index: number;
@@ -40,8 +41,8 @@ export function withConstraintLimit(constraints: readonly DoseConstraint[], inde
   const c = constraints[index];
   if (!c) throw new Error(`no constraint number ${index + 1}`);
   const unit = constraintUnit(c.metric);
-  const value = Number(text.trim().replace(',', '.'));
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error(`The ${c.structureLabel} ${c.metric} limit must be a number ≥ 0 (${unit})`);
+  const value = parseDecimalInput(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`The ${c.structureLabel} ${c.metric} limit must be a number ≥ 0 (${unit})`);
   if (unit === '%' && value > 100) throw new Error(`The ${c.structureLabel} ${c.metric} limit is a percentage of the volume: at most 100 %`);
   if (value === c.limit) return constraints.map((x) => ({ ...x }));
   const original = c.source.replace(EDITED, '');

@@ -2,6 +2,7 @@
  * What the radiologist reads after "Fill needle": how many seeds were placed along the needle at the chosen spacing,
  * and which lattice positions the placement rules refused and why (counted per rule, most frequent first).
  */
+import { parseDecimalInput } from './decimalInput';
 import { PLACEMENT_REJECTION_TEXT, SEED_SPACING_RANGE_MM, type PlacementRejection, type SeedPlacementResult } from '../seedPlacement';
 
 export function seedFillSummary(needleLabel: string, spacingMm: number, result: Pick<SeedPlacementResult, 'seeds' | 'rejected'>): string {
@@ -18,8 +19,8 @@ export function seedFillSummary(needleLabel: string, spacingMm: number, result: 
 
 /** The spacing typed by the user (mm) or a sentence saying what is allowed. */
 export function parseSeedSpacingMm(text: string): { spacingMm: number } | { error: string } {
-  const v = Number(text.trim().replace(',', '.'));
+  const v = parseDecimalInput(text);
   const [lo, hi] = SEED_SPACING_RANGE_MM;
-  if (text.trim() === '' || !Number.isFinite(v) || v < lo || v > hi) return { error: `Seed spacing must be ${lo}–${hi} mm centre to centre` };
+  if (!Number.isFinite(v) || v < lo || v > hi) return { error: `Seed spacing must be ${lo}–${hi} mm centre to centre` };
   return { spacingMm: v };
 }

@@ -4,6 +4,7 @@
  */
 import { decayCorrectedStrengthU, I125_U_PER_MCI, uToMCi, mCiToU } from '../../dose/decay';
 import type { Plan } from '../plan';
+import { parseDecimalInput } from './decimalInput';
 
 /** Strength with its mCi equivalent, e.g. "0.800 U (0.630 mCi)". 1 U = 1 µGy·m²·h⁻¹; 1.270 U/mCi for ¹²⁵I. */
 export function formatStrength(airKermaStrengthU: number, uPerMCi: number = I125_U_PER_MCI): string {
@@ -13,7 +14,7 @@ export function formatStrength(airKermaStrengthU: number, uPerMCi: number = I125
 
 /** Parses a user-entered strength in U or mCi into U; undefined for non-positive or non-numeric input. */
 export function strengthInputToU(text: string, unit: 'U' | 'mCi', uPerMCi: number = I125_U_PER_MCI): number | undefined {
-  const v = Number(text.replace(',', '.'));
+  const v = parseDecimalInput(text);
   if (!Number.isFinite(v) || !(v > 0)) return undefined;
   return unit === 'U' ? v : mCiToU(v, uPerMCi);
 }
